@@ -1,0 +1,206 @@
+// Package domain holds projectmap's core types: plans, projects, sites,
+// allocations, milestones and the progress computed from them. It knows
+// nothing of HTTP, SQL or files; geodata, stores and the API depend on it.
+package domain
+
+import (
+	"github.com/paulmach/orb"
+)
+
+// Precision says how well a site's position is known, from best to worst.
+type Precision string
+
+const (
+	PrecisionExact       Precision = "exact"       // the place itself, surveyed or unambiguous
+	PrecisionStreet      Precision = "street"      // on the named street or junction, within about 100 m
+	PrecisionApproximate Precision = "approximate" // the right neighbourhood, within about 1 km
+	PrecisionTown        Precision = "town"        // only the town, township or 街道 is known
+	PrecisionDistrict    Precision = "district"    // only the district or county is known
+	PrecisionZone        Precision = "zone"        // only the development zone is known
+)
+
+// Precisions lists every precision, best first.
+var Precisions = []Precision{PrecisionExact, PrecisionStreet, PrecisionApproximate, PrecisionTown, PrecisionDistrict, PrecisionZone}
+
+// Valid reports whether p is one of the known precisions.
+func (p Precision) Valid() bool {
+	for _, q := range Precisions {
+		if p == q {
+			return true
+		}
+	}
+	return false
+}
+
+// Approximate reports whether the map should draw the site as approximate.
+func (p Precision) Approximate() bool {
+	return p == PrecisionTown || p == PrecisionDistrict || p == PrecisionZone
+}
+
+// Plan is the root of everything else: one city's programme for one year.
+type Plan struct {
+	ID         string     `json:"id"` // e.g. "xian-2024"
+	City       string     `json:"city"`
+	CityEN     string     `json:"city_en"`
+	Year       int        `json:"year"`
+	Title      string     `json:"title"`
+	TitleEN    string     `json:"title_en"`
+	IssuedBy   string     `json:"issued_by"`
+	IssuedByEN string     `json:"issued_by_en"`
+	IssuedOn   Date       `json:"issued_on"`
+	Source     string     `json:"source"` // the document the data was transcribed from
+	Categories []Category `json:"categories"`
+	// Recipients that are neither districts nor zones: city agencies and companies.
+	Agencies []Recipient `json:"agencies"`
+	Layers   []Layer     `json:"layers"`
+	Projects []Project   `json:"-"`
+}
+
+// Category is one of the plan's 方面 (areas), numbered as in the plan.
+type Category struct {
+	Number int    `json:"number"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+}
+
+// RecipientKind says what sort of body an allocation goes to.
+type RecipientKind string
+
+const (
+	RecipientDistrict RecipientKind = "district"
+	RecipientZone     RecipientKind = "zone"
+	RecipientAgency   RecipientKind = "agency"
+	RecipientCompany  RecipientKind = "company"
+)
+
+// Recipient is a body that receives a share of a project: a district
+// (ID is its adcode), a development zone, a city agency or a company.
+type Recipient struct {
+	ID     string        `json:"id"`
+	Kind   RecipientKind `json:"kind"`
+	Name   string        `json:"name"`
+	NameEN string        `json:"name_en"`
+}
+
+// Layer describes one collection of features. A layer either holds sites
+// from a file, or is derived from one metric's allocations, drawn on the
+// recipients' polygons (districts) or points (zones).
+type Layer struct {
+	ID          string `json:"id"`
+	Project     int    `json:"project,omitempty"` // 0 for base layers such as districts
+	Category    int    `json:"category,omitempty"`
+	Title       string `json:"title"`
+	TitleEN     string `json:"title_en"`
+	Description string `json:"description"`
+	// DerivedMetric, when set, makes this an allocation layer of that metric of Project.
+	DerivedMetric string `json:"derived_metric,omitempty"`
+}
+
+// Metric is a quantity a project states a target for, such as
+// "charging_piles" 4700.
+type Metric struct {
+	Key    string  `json:"key"`
+	Name   string  `json:"name"`
+	NameEN string  `json:"name_en"`
+	Unit   string  `json:"unit"`
+	Target float64 `json:"target"`
+	// Note flags what the data keeps as written although it disagrees,
+	// for example a list of quotas that does not add up to the target.
+	Note string `json:"note,omitempty"`
+}
+
+// Project is one of the plan's numbered projects (为民实事).
+type Project struct {
+	PlanID   string   `json:"plan"`
+	Number   int      `json:"number"`
+	Category int      `json:"category"`
+	Title    string   `json:"title"`
+	TitleEN  string   `json:"title_en"`
+	Agencies []string `json:"agencies"` // 责任单位, as written
+	Target   string   `json:"target"`   // 总体目标, as written
+	TargetEN string   `json:"target_en"`
+	Funding  string   `json:"funding"`  // 资金来源, as written
+	Measures []string `json:"measures"` // 落实措施, in brief
+	Metrics  []Metric `json:"metrics"`
+	// Schedules are the 进度计划 tracks; a project with several sub-plans
+	// (such as the four metro lines) has one schedule each.
+	Schedules   []Schedule   `json:"schedules"`
+	Allocations []Allocation `json:"allocations"`
+	Notes       []string     `json:"notes,omitempty"` // discrepancies and caveats
+}
+
+// Schedule is an ordered list of milestones that one track of a project,
+// or one site, follows.
+type Schedule struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+	// Metric names the quantity whose cumulative figures measure progress.
+	// Empty means progress counts the milestones reached.
+	Metric     string      `json:"metric,omitempty"`
+	Milestones []Milestone `json:"milestones"`
+}
+
+// Milestone is a step of a schedule: by Date, the cumulative Quantities
+// and/or what Text says are planned to be done. Start, when the plan gives a
+// span such as "4—7月", is the first day of that span.
+type Milestone struct {
+	Start      *Date              `json:"start,omitempty"`
+	Date       Date               `json:"date"`
+	Quantities map[string]float64 `json:"quantities,omitempty"`
+	Text       string             `json:"text,omitempty"`
+	TextEN     string             `json:"text_en,omitempty"`
+}
+
+// Allocation is a quantity of a project's metric assigned to a recipient,
+// as the plan lists it. Includes keeps nested quotas such as 阎良区 500
+// "含航空基地200".
+type Allocation struct {
+	Metric    string       `json:"metric"`
+	Recipient string       `json:"recipient"` // Recipient.ID
+	AsWritten string       `json:"as_written"`
+	Quantity  float64      `json:"quantity"`
+	Includes  []Allocation `json:"includes,omitempty"`
+	Note      string       `json:"note,omitempty"`
+}
+
+// Site is a place that belongs to a project, drawn in one layer.
+type Site struct {
+	ID        string       `json:"id"`
+	PlanID    string       `json:"plan"`
+	Project   int          `json:"project"`
+	Layer     string       `json:"layer"`
+	Name      string       `json:"name"` // exactly as the plan writes it
+	NameEN    string       `json:"name_en"`
+	District  string       `json:"district,omitempty"` // adcode of the district it lies in
+	Zone      string       `json:"zone,omitempty"`     // development zone id, when the plan assigns it to one
+	Geometry  orb.Geometry `json:"-"`
+	Precision Precision    `json:"precision"`
+	Source    string       `json:"source"`
+	// Schedule names the project schedule the site follows; empty means the
+	// project's first. Milestones, when present, are the site's own and win.
+	Schedule   string         `json:"schedule,omitempty"`
+	Milestones []Milestone    `json:"milestones,omitempty"`
+	Attrs      map[string]any `json:"attrs,omitempty"`
+}
+
+// District is a district or county of a city, the unit most quotas go to.
+type District struct {
+	Adcode     string       `json:"adcode"`
+	Name       string       `json:"name"`
+	NameEN     string       `json:"name_en"`
+	Population int          `json:"population_2020"`
+	Geometry   orb.Geometry `json:"-"`
+	Source     string       `json:"source"`
+}
+
+// Zone is a development zone. Its boundary is unknown, so it is a point at
+// its administrative centre.
+type Zone struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	NameEN   string    `json:"name_en"`
+	District string    `json:"district"`
+	Point    orb.Point `json:"-"`
+	Source   string    `json:"source"`
+}

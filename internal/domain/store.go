@@ -1,0 +1,54 @@
+package domain
+
+import (
+	"context"
+
+	"github.com/paulmach/orb"
+)
+
+// SiteQuery selects sites of one layer of one plan. Zero fields do not
+// filter. Results keep the layer's stable order (the order of the data),
+// so paging with Offset and Limit is repeatable.
+type SiteQuery struct {
+	Plan     string
+	Layer    string
+	BBox     *orb.Bound // sites whose geometry intersects the box (CRS84)
+	Project  int
+	District string // a district adcode or a zone id
+	Limit    int    // 0 means no limit
+	Offset   int
+}
+
+// SitePage is one page of a query and the number of sites it matched in all.
+type SitePage struct {
+	Sites   []Site
+	Matched int
+}
+
+// LayerInfo describes a layer as stored: its metadata, how many features
+// it has and their extent.
+type LayerInfo struct {
+	Layer
+	Count  int
+	Extent orb.Bound
+}
+
+// Store is where the service reads plans and sites from: the embedded
+// store built from geodata/, or PostGIS. Both pass the same test suite.
+// Methods return *Error values with a Kind, never bare strings.
+type Store interface {
+	// Kind names the store, "embedded" or "postgis".
+	Kind() string
+	// Ping reports whether the store can answer; ErrUnavailable if not.
+	Ping(ctx context.Context) error
+	// Plans returns every plan with its projects, oldest first.
+	Plans(ctx context.Context) ([]Plan, error)
+	// Districts returns the city's districts, by adcode, and its zones.
+	Districts(ctx context.Context) ([]District, []Zone, error)
+	// Layers returns the plan's layers in the plan's order.
+	Layers(ctx context.Context, plan string) ([]LayerInfo, error)
+	// Sites runs a query; an unknown plan or layer is ErrNotFound.
+	Sites(ctx context.Context, q SiteQuery) (SitePage, error)
+	// Site returns one site of a layer, or ErrNotFound.
+	Site(ctx context.Context, plan, layer, id string) (Site, error)
+}
