@@ -1,0 +1,337 @@
+package dataset
+
+import (
+	"fmt"
+	"math"
+	"path"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"projectmap/internal/domain"
+)
+
+// Check validates the loaded data as a whole: unique ids, valid
+// geometries, sites inside their districts, milestone dates inside the
+// plan's year, known recipients and schedules.
+func Check(ds *Dataset) Problems {
+	c := &checker{ds: ds}
+	c.districts()
+	for _, p := range ds.Plans {
+		c.plan(p)
+	}
+	return c.problems
+}
+
+type checker struct {
+	ds       *Dataset
+	problems Problems
+}
+
+func (c *checker) add(file, feature, format string, args ...any) {
+	c.problems = append(c.problems, Problem{File: file, Feature: feature, Message: fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) districts() {
+	seen := map[string]bool{}
+	for _, d := range c.ds.Districts {
+		if d.Adcode == "" || seen[d.Adcode] {
+			c.add("districts.geojson", d.Name, "adcode %q is empty or repeated", d.Adcode)
+		}
+		seen[d.Adcode] = true
+		if msg := validGeometry(d.Geometry); msg != "" {
+			c.add("districts.geojson", d.Adcode, "invalid geometry: %s", msg)
+		}
+		if d.Population <= 0 {
+			c.add("districts.geojson", d.Adcode, "population_2020 missing")
+		}
+	}
+	for _, z := range c.ds.Zones {
+		if seen[z.ID] {
+			c.add("zones.geojson", z.ID, "id repeated")
+		}
+		seen[z.ID] = true
+		if msg := validGeometry(z.Point); msg != "" {
+			c.add("zones.geojson", z.ID, "invalid geometry: %s", msg)
+		}
+		if c.ds.District(z.District) == nil {
+			c.add("zones.geojson", z.ID, "district %q is not a known adcode", z.District)
+		}
+	}
+}
+
+func (c *checker) plan(p *Plan) {
+	dir := path.Join("plans", p.ID)
+	planFile := path.Join(dir, "plan.json")
+	if p.ID == "" || p.Year == 0 {
+		c.add(planFile, "", "plan needs an id and a year")
+	}
+	cats := map[int]bool{}
+	for _, cat := range p.Categories {
+		cats[cat.Number] = true
+	}
+	numbers := map[int]bool{}
+	for _, pr := range p.Projects {
+		file := path.Join(dir, "projects", fmt.Sprintf("%02d.json", pr.Number))
+		if numbers[pr.Number] {
+			c.add(file, "", "project %d appears twice", pr.Number)
+		}
+		numbers[pr.Number] = true
+		if !cats[pr.Category] {
+			c.add(file, "", "category %d is not one of the plan's categories", pr.Category)
+		}
+		if pr.Title == "" || pr.TitleEN == "" || pr.Target == "" || len(pr.Agencies) == 0 {
+			c.add(file, "", "title, title_en, target and agencies are required")
+		}
+		metrics := map[string]bool{}
+		for _, m := range pr.Metrics {
+			if metrics[m.Key] {
+				c.add(file, m.Key, "metric repeated")
+			}
+			metrics[m.Key] = true
+		}
+		if len(pr.Schedules) == 0 {
+			c.add(file, "", "project has no schedule")
+		}
+		for _, s := range pr.Schedules {
+			if s.Metric != "" && !metrics[s.Metric] {
+				c.add(file, s.ID, "schedule measures %q, which is not a metric of the project", s.Metric)
+			}
+			c.milestones(file, "schedule "+s.ID, p.Year, s.Milestones)
+		}
+		for _, a := range pr.Allocations {
+			c.allocation(p, file, metrics, a)
+		}
+	}
+	ids := map[string]string{}
+	layers := map[string]bool{}
+	for _, layer := range p.Layers {
+		layers[layer.ID] = true
+		if layer.Project != 0 && !numbers[layer.Project] {
+			c.add(planFile, layer.ID, "layer belongs to project %d, which does not exist", layer.Project)
+		}
+	}
+	for _, s := range p.Sites {
+		file := path.Join(dir, "layers", s.Layer+".geojson")
+		if prev, dup := ids[s.ID]; dup {
+			c.add(file, s.ID, "id already used in layer %s", prev)
+		}
+		ids[s.ID] = s.Layer
+		if !isSlug(s.ID) {
+			c.add(file, s.ID, "id must be an ASCII slug (a-z, 0-9, -)")
+		}
+		c.site(p, file, s)
+	}
+}
+
+func (c *checker) allocation(p *Plan, file string, metrics map[string]bool, a domain.Allocation) {
+	if !metrics[a.Metric] {
+		c.add(file, a.AsWritten, "allocation of %q, which is not a metric of the project", a.Metric)
+	}
+	if _, ok := c.ds.Recipient(p, a.Recipient); !ok {
+		c.add(file, a.AsWritten, "recipient %q is not a known district, zone, agency or company", a.Recipient)
+	}
+	if a.Quantity <= 0 || a.AsWritten == "" {
+		c.add(file, a.Recipient, "allocation needs a positive quantity and the text as written")
+	}
+	var inner float64
+	for _, in := range a.Includes {
+		c.allocation(p, file, metrics, in)
+		inner += in.Quantity
+	}
+	if inner > a.Quantity {
+		c.add(file, a.AsWritten, "nested quotas (%g) exceed the quota that includes them (%g)", inner, a.Quantity)
+	}
+}
+
+func (c *checker) milestones(file, where string, year int, ms []domain.Milestone) {
+	var prev domain.Date
+	for i, m := range ms {
+		label := fmt.Sprintf("%s milestone %d", where, i+1)
+		if m.Date.IsZero() {
+			c.add(file, label, "milestone has no date")
+			continue
+		}
+		if m.Date.Year() != year {
+			c.add(file, label, "date %s is outside the plan's year %d", m.Date, year)
+		}
+		if m.Start != nil && (m.Start.Year() != year || m.Start.After(m.Date)) {
+			c.add(file, label, "start %s must be in %d and not after %s", *m.Start, year, m.Date)
+		}
+		if m.Date.Before(prev) {
+			c.add(file, label, "date %s is before the previous milestone's %s", m.Date, prev)
+		}
+		if m.Text == "" && len(m.Quantities) == 0 {
+			c.add(file, label, "milestone says nothing: no text and no quantities")
+		}
+		prev = m.Date
+	}
+}
+
+func (c *checker) site(p *Plan, file string, s domain.Site) {
+	if s.Name == "" {
+		c.add(file, s.ID, "name is empty")
+	}
+	if !s.Precision.Valid() {
+		c.add(file, s.ID, "precision %q is not one of exact, street, approximate, town, district, zone", s.Precision)
+	}
+	if s.Source == "" {
+		c.add(file, s.ID, "source is empty: say what the position rests on")
+	}
+	if msg := validGeometry(s.Geometry); msg != "" {
+		c.add(file, s.ID, "invalid geometry: %s", msg)
+		return
+	}
+	if s.Zone != "" && c.ds.Zone(s.Zone) == nil {
+		c.add(file, s.ID, "zone %q is unknown", s.Zone)
+	}
+	layer := p.Layer(s.Layer)
+	if layer != nil && layer.Project != s.Project {
+		c.add(file, s.ID, "site of project %d in a layer of project %d", s.Project, layer.Project)
+	}
+	if s.Project != 0 {
+		pr := p.Project(s.Project)
+		if pr == nil {
+			c.add(file, s.ID, "project %d does not exist", s.Project)
+		} else if s.Schedule != "" {
+			if _, ok := pr.ScheduleFor(domain.Site{Schedule: s.Schedule}); !ok {
+				c.add(file, s.ID, "schedule %q is not one of project %d's schedules", s.Schedule, s.Project)
+			}
+		}
+	}
+	c.milestones(file, s.ID, p.Year, s.Milestones)
+	if s.District == "" {
+		return
+	}
+	d := c.ds.District(s.District)
+	if d == nil {
+		c.add(file, s.ID, "district %q is not a known adcode", s.District)
+		return
+	}
+	// A zone's or a whole district's position says nothing finer to check.
+	if s.Precision == domain.PrecisionZone || s.Precision == domain.PrecisionDistrict || s.Layer == "districts" {
+		return
+	}
+	if !inside(d.Geometry, s.Geometry) {
+		c.add(file, s.ID, "lies outside its district %s (%s)", d.Name, d.Adcode)
+	}
+}
+
+// inside reports whether g lies in the district: a point in it, an area's
+// centroid in it, and a line (which may cross borders) at least touching it.
+func inside(district, g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.Point:
+		return contains(district, g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			if !contains(district, p) {
+				return false
+			}
+		}
+		return true
+	case orb.LineString, orb.MultiLineString:
+		return touches(district, g)
+	case orb.Polygon, orb.MultiPolygon:
+		c, _ := planar.CentroidArea(g)
+		return contains(district, c)
+	}
+	return false
+}
+
+func touches(district orb.Geometry, g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.LineString:
+		for _, p := range g {
+			if contains(district, p) {
+				return true
+			}
+		}
+	case orb.MultiLineString:
+		for _, ls := range g {
+			if touches(district, ls) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// validGeometry returns why g is not a valid WGS84 geometry, or "".
+func validGeometry(g orb.Geometry) string {
+	switch g := g.(type) {
+	case nil:
+		return "missing"
+	case orb.Point:
+		if math.IsNaN(g[0]) || g[0] < -180 || g[0] > 180 || g[1] < -90 || g[1] > 90 {
+			return fmt.Sprintf("point %v is not a WGS84 lon/lat", g)
+		}
+		if g[0] < 70 || g[0] > 140 || g[1] < 15 || g[1] > 55 {
+			return fmt.Sprintf("point %v is outside China (lat/lon swapped?)", g)
+		}
+	case orb.MultiPoint:
+		for _, p := range g {
+			if m := validGeometry(p); m != "" {
+				return m
+			}
+		}
+		if len(g) == 0 {
+			return "empty multipoint"
+		}
+	case orb.LineString:
+		if len(g) < 2 {
+			return "a line needs at least two points"
+		}
+		return validGeometry(orb.MultiPoint(g))
+	case orb.MultiLineString:
+		if len(g) == 0 {
+			return "empty multilinestring"
+		}
+		for _, ls := range g {
+			if m := validGeometry(ls); m != "" {
+				return m
+			}
+		}
+	case orb.Ring:
+		if len(g) < 4 {
+			return "a ring needs at least four points"
+		}
+		if !g.Closed() {
+			return "ring is not closed"
+		}
+		return validGeometry(orb.MultiPoint(g))
+	case orb.Polygon:
+		if len(g) == 0 {
+			return "empty polygon"
+		}
+		for _, r := range g {
+			if m := validGeometry(r); m != "" {
+				return m
+			}
+		}
+	case orb.MultiPolygon:
+		if len(g) == 0 {
+			return "empty multipolygon"
+		}
+		for _, p := range g {
+			if m := validGeometry(p); m != "" {
+				return m
+			}
+		}
+	default:
+		return fmt.Sprintf("unsupported geometry %T", g)
+	}
+	return ""
+}
+
+func isSlug(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
