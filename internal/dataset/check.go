@@ -178,7 +178,11 @@ func (c *checker) site(p *Plan, file string, s domain.Site) {
 	if s.Source == "" {
 		c.add(file, s.ID, "source is empty: say what the position rests on")
 	}
-	if msg := validGeometry(s.Geometry); msg != "" {
+	if s.Geometry == nil && s.Located() {
+		c.add(file, s.ID, "no geometry")
+		return
+	}
+	if msg := validGeometry(s.Geometry); s.Geometry != nil && msg != "" {
 		c.add(file, s.ID, "invalid geometry: %s", msg)
 		return
 	}

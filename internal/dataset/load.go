@@ -342,8 +342,8 @@ func (l *loader) layerSites(p *Plan, file string, layer domain.Layer) []domain.S
 			l.problem(file, label, "properties.id %q differs from the feature id", sp.ID)
 		}
 		g := geometryOf(f)
-		if g == nil {
-			l.problem(file, label, "no geometry")
+		if g == nil && sp.Attrs["location_unknown"] != true {
+			l.problem(file, label, "no geometry; a site whose place the plan does not give needs attrs.location_unknown = true")
 			continue
 		}
 		s := domain.Site{

@@ -184,6 +184,11 @@ type Site struct {
 	Attrs      map[string]any `json:"attrs,omitempty"`
 }
 
+// Located reports whether the site has a place at all. The plan names a
+// few projects without saying where they are; they keep a nil Geometry
+// rather than an invented point.
+func (s Site) Located() bool { return s.Attrs["location_unknown"] != true }
+
 // District is a district or county of a city, the unit most quotas go to.
 type District struct {
 	Adcode     string       `json:"adcode"`

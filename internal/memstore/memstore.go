@@ -51,19 +51,26 @@ func New(ds *dataset.Dataset) *Store {
 		}
 		for _, site := range p.Sites {
 			l := byLayer[site.Layer]
-			b := site.Geometry.Bound()
-			l.index.Insert(b.Min, b.Max, len(l.sites))
+			if site.Geometry != nil { // unlocated sites are never in a bbox
+				b := site.Geometry.Bound()
+				l.index.Insert(b.Min, b.Max, len(l.sites))
+			}
 			l.sites = append(l.sites, site)
 		}
 		s.layers[p.ID] = byLayer
 		for _, l := range p.Layers {
 			info := domain.LayerInfo{Layer: l, Count: len(byLayer[l.ID].sites)}
-			for i, site := range byLayer[l.ID].sites {
-				if i == 0 {
+			located := 0
+			for _, site := range byLayer[l.ID].sites {
+				if site.Geometry == nil {
+					continue
+				}
+				if located == 0 {
 					info.Extent = site.Geometry.Bound()
 				} else {
 					info.Extent = info.Extent.Union(site.Geometry.Bound())
 				}
+				located++
 			}
 			s.infos[p.ID] = append(s.infos[p.ID], info)
 		}
