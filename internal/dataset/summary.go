@@ -116,7 +116,7 @@ func Summarize(p *Plan) Summary {
 	for _, site := range p.Sites {
 		if site.Layer == "housing-delivery" || site.Layer == "water-areas" || site.Layer == "rural-water" {
 			for k, v := range site.Attrs {
-				if f, ok := v.(float64); ok {
+				if f, ok := v.(float64); ok && summed[k] {
 					if s.Counts[site.Layer] == nil {
 						s.Counts[site.Layer] = AttrSums{}
 					}
@@ -127,6 +127,9 @@ func Summarize(p *Plan) Summary {
 	}
 	return s
 }
+
+// summed are the attributes whose totals the report shows.
+var summed = map[string]bool{"units": true, "population": true, "villages": true}
 
 func metroLength(p *Plan) MetroLength {
 	m := MetroLength{PerLineKM: map[string]float64{}}

@@ -1,0 +1,545 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"projectmap/geodata"
+	"projectmap/internal/api"
+	"projectmap/internal/dataset"
+	"projectmap/internal/domain"
+	"projectmap/internal/memstore"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+var (
+	dsOnce sync.Once
+	ds     *dataset.Dataset
+	dsErr  error
+)
+
+func loadDataset(t testing.TB) *dataset.Dataset {
+	t.Helper()
+	dsOnce.Do(func() { ds, dsErr = dataset.Load(geodata.Files) })
+	if dsErr != nil {
+		t.Fatalf("loading geodata: %v", dsErr)
+	}
+	return ds
+}
+
+// fixedNow is the "today" of every test, so that default progress is stable.
+var fixedNow = time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)
+
+// newServer builds the whole HTTP service over a store.
+func newServer(t testing.TB, store domain.Store) *httptest.Server {
+	t.Helper()
+	data := loadDataset(t)
+	h := api.New(api.Config{
+		Store:   store,
+		Basemap: api.Basemap{URL: "https://tile.example/{z}/{x}/{y}.png", Attribution: "test tiles"},
+		Now:     func() time.Time { return fixedNow },
+		Web:     fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>map</title>")}},
+		DataQuality: func(plan string) (any, error) {
+			return dataset.Summarize(data.Plan(plan)), nil
+		},
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// forEachStore runs f against every store the service can run on.
+func forEachStore(t *testing.T, f func(t *testing.T, srv *httptest.Server)) {
+	for _, s := range testStores(t) {
+		t.Run(s.name, func(t *testing.T) { f(t, newServer(t, s.store)) })
+	}
+}
+
+type namedStore struct {
+	name  string
+	store domain.Store
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func get(t testing.TB, srv *httptest.Server, path string, headers ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := srv.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	var r io.Reader = res.Body
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatalf("GET %s: bad gzip: %v", path, err)
+		}
+		r = zr
+	}
+	body, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, body}
+}
+
+func decode[T any](t testing.TB, r response) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("bad JSON (%v): %.300s", err, r.body)
+	}
+	return v
+}
+
+type items struct {
+	Type           string `json:"type"`
+	NumberMatched  int    `json:"numberMatched"`
+	NumberReturned int    `json:"numberReturned"`
+	Features       []struct {
+		ID         string         `json:"id"`
+		Geometry   map[string]any `json:"geometry"`
+		Properties map[string]any `json:"properties"`
+	} `json:"features"`
+	Links []struct {
+		Href string `json:"href"`
+		Rel  string `json:"rel"`
+	} `json:"links"`
+}
+
+func (it items) link(rel string) string {
+	for _, l := range it.Links {
+		if l.Rel == rel {
+			return l.Href
+		}
+	}
+	return ""
+}
+
+func (it items) ids() []string {
+	ids := make([]string, len(it.Features))
+	for i, f := range it.Features {
+		ids[i] = f.ID
+	}
+	return ids
+}
+
+func TestEndpointsAnswer(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		tests := []struct {
+			path      string
+			mediaType string
+			contains  []string
+		}{
+			{"/healthz", "application/json", []string{`"status":"ok"`}},
+			{"/readyz", "application/json", []string{`"status":"ready"`}},
+			{"/ogc", "application/json", []string{`"rel":"service-desc"`, `"rel":"conformance"`, `"rel":"data"`}},
+			{"/ogc/", "application/json", []string{`"rel":"data"`}},
+			{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0.3"`, `/collections/{collectionId}/items`}},
+			{"/ogc/conformance", "application/json", []string{"conf/core", "conf/geojson", "conf/oas30"}},
+			{"/ogc/collections", "application/json", []string{`"id":"intersections"`, `"title":"主干道交叉口微改造"`, `"title_en":"Arterial intersection upgrades"`, `"bbox"`}},
+			{"/ogc/collections/metro-lines", "application/json", []string{`"id":"metro-lines"`, `"rel":"items"`}},
+			{"/ogc/collections/intersections/items", "application/geo+json", []string{`"numberMatched":16`, `"precision"`, `"source"`, `"status"`}},
+			{"/ogc/collections/intersections/items?f=json", "application/geo+json", []string{`"numberMatched":16`}},
+			{"/ogc/collections/intersections/items?plan=xian-2024", "application/geo+json", []string{`"numberMatched":16`}},
+			{"/ogc/collections/old-communities/items/old-community-lintong-renhan", "application/geo+json", []string{`"name":"任韩小区"`}},
+			{"/api/projects", "application/json", []string{`"number":30`, `"category_name":"交通出行"`}},
+			{"/api/projects/4", "application/json", []string{`"charging_piles"`, `"collections":["charging-piles","parking"]`}},
+			{"/api/projects?category=5", "application/json", []string{`"number":15`}},
+			{"/api/data-quality", "application/json", []string{`"parking_spaces"`, `"match":false`}},
+			{"/api/config", "application/json", []string{`"basemap"`, `"today":"2024-07-15"`}},
+			{"/", "text/html; charset=utf-8", []string{"<title>map</title>"}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.path, func(t *testing.T) {
+				r := get(t, srv, tt.path)
+				if r.status != http.StatusOK {
+					t.Fatalf("status %d: %.300s", r.status, r.body)
+				}
+				if ct := r.header.Get("Content-Type"); ct != tt.mediaType {
+					t.Errorf("Content-Type %q, want %q", ct, tt.mediaType)
+				}
+				for _, want := range tt.contains {
+					if !bytes.Contains(r.body, []byte(want)) {
+						t.Errorf("body lacks %s: %.400s", want, r.body)
+					}
+				}
+			})
+		}
+	})
+}
+
+func TestBadInput(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		items := "/ogc/collections/old-communities/items"
+		tests := []struct {
+			path   string
+			status int
+			param  string
+		}{
+			{items + "?colour=red", 400, "colour"},
+			{items + "?bbox=1,2,3", 400, "bbox"},
+			{items + "?bbox=a,b,c,d", 400, "bbox"},
+			{items + "?bbox=108,34,109,95", 400, "bbox"},
+			{items + "?bbox=109,34,108,35", 400, "bbox"},
+			{items + "?bbox=108,35,109,34", 400, "bbox"},
+			{items + "?bbox=NaN,34,109,35", 400, "bbox"},
+			{items + "?bbox=-200,34,109,35", 400, "bbox"},
+			{items + "?limit=0", 400, "limit"},
+			{items + "?limit=-5", 400, "limit"},
+			{items + "?limit=ten", 400, "limit"},
+			{items + "?limit=99999999999999999999", 400, "limit"},
+			{items + "?offset=-1", 400, "offset"},
+			{items + "?offset=x", 400, "offset"},
+			{items + "?project=99", 400, "project"},
+			{items + "?project=abc", 400, "project"},
+			{items + "?district=nowhere", 400, "district"},
+			{items + "?status=done", 400, "status"},
+			{items + "?asof=2024-13-01", 400, "asof"},
+			{items + "?asof=yesterday", 400, "asof"},
+			{items + "?asof=9999-01-01", 400, "asof"},
+			{items + "?plan=nope", 400, "plan"},
+			{items + "?f=xml", 400, "f"},
+			{items + "?limit=5&limit=6", 400, "limit"},
+			{"/ogc/collections/nowhere/items", 404, ""},
+			{"/ogc/collections/nowhere", 404, ""},
+			{"/ogc/collections/intersections/items/no-such-feature", 404, ""},
+			{"/ogc/collections/intersections/items/x?asof=bad", 400, "asof"},
+			{"/ogc/collections?x=1", 400, "x"},
+			{"/ogc/conformance?f=html", 400, "f"},
+			{"/api/projects/abc", 400, "number"},
+			{"/api/projects/99", 404, ""},
+			{"/api/projects?asof=2024-02-30", 400, "asof"},
+			{"/api/projects?category=11", 400, "category"},
+			{"/api/projects?category=x", 400, "category"},
+			{"/no/such/path", 404, ""},
+			{"/api/nothing", 404, ""},
+		}
+		for _, tt := range tests {
+			t.Run(tt.path, func(t *testing.T) {
+				r := get(t, srv, tt.path)
+				if r.status != tt.status {
+					t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+				}
+				body := decode[struct {
+					Code    string `json:"code"`
+					Message string `json:"message"`
+					Param   string `json:"param"`
+				}](t, r)
+				if body.Code == "" || body.Message == "" {
+					t.Errorf("error body lacks code or message: %s", r.body)
+				}
+				if body.Param != tt.param {
+					t.Errorf("param %q, want %q (%s)", body.Param, tt.param, body.Message)
+				}
+			})
+		}
+	})
+}
+
+// TestNeverInternalError throws odd but possible requests at every
+// endpoint: none may produce a 500.
+func TestNeverInternalError(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		paths := []string{"/ogc", "/ogc/collections", "/ogc/collections/schools", "/ogc/collections/schools/items", "/ogc/collections/schools/items/x", "/api/projects", "/api/projects/1", "/api/data-quality", "/api/config"}
+		queries := []string{"", "?", "?&&", "?bbox=", "?bbox=,,,", "?limit=", "?asof=", "?district=%E4%B8%B4", "?project=0", "?status=", "?offset=999999", "?bbox=108.9,34.2,108.9,34.2", "?asof=0001-01-01", "?plan=%00", "?%ff=1"}
+		for _, p := range paths {
+			for _, q := range queries {
+				r := get(t, srv, p+q)
+				if r.status >= 500 {
+					t.Errorf("GET %s%s: %d %s", p, q, r.status, r.body)
+				}
+			}
+		}
+	})
+}
+
+func TestItemsFilters(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		tests := []struct {
+			query   string
+			layer   string
+			matched int
+		}{
+			{"", "old-communities", 74},
+			{"?district=610117", "old-communities", 41},
+			{"?district=高陵区", "old-communities", 41},
+			{"?district=高陵", "old-communities", 41},
+			{"?district=Gaoling District", "old-communities", 41},
+			{"?district=临潼区", "old-communities", 16},
+			{"?project=15", "old-communities", 74},
+			{"?project=3", "old-communities", 0},
+			{"", "service-circles", 19},
+			{"?district=gaoxin", "service-circles", 1},
+			{"", "intersections", 16},
+			{"?bbox=73,18,135,54", "intersections", 16},
+			{"?bbox=100,20,101,21", "intersections", 0},
+			{"?asof=2024-07-31&status=completed", "intersections", 0},
+			{"?asof=2024-12-31&status=completed", "intersections", 16},
+			{"?asof=2023-12-01&status=not_started", "intersections", 16},
+			{"?asof=2024-12-31&status=delayed", "intersections", 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.layer+tt.query, func(t *testing.T) {
+				r := get(t, srv, "/ogc/collections/"+tt.layer+"/items"+strings.ReplaceAll(tt.query, " ", "%20"))
+				if r.status != 200 {
+					t.Fatalf("status %d: %s", r.status, r.body)
+				}
+				it := decode[items](t, r)
+				if it.NumberMatched != tt.matched || it.NumberReturned != min(tt.matched, 100) || len(it.Features) != it.NumberReturned {
+					t.Errorf("matched %d returned %d features %d, want %d matched", it.NumberMatched, it.NumberReturned, len(it.Features), tt.matched)
+				}
+			})
+		}
+	})
+}
+
+func TestEveryFeatureCarriesTheCommonProperties(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		colls := decode[struct {
+			Collections []struct{ ID string } `json:"collections"`
+		}](t, get(t, srv, "/ogc/collections"))
+		if len(colls.Collections) < 20 {
+			t.Fatalf("only %d collections", len(colls.Collections))
+		}
+		for _, c := range colls.Collections {
+			it := decode[items](t, get(t, srv, "/ogc/collections/"+c.ID+"/items?limit=10000&asof=2024-06-30"))
+			if it.NumberMatched == 0 {
+				t.Errorf("%s: empty", c.ID)
+			}
+			for _, f := range it.Features {
+				for _, k := range []string{"project", "name", "district", "status", "progress", "precision", "source"} {
+					if _, ok := f.Properties[k]; !ok {
+						t.Errorf("%s/%s lacks %s", c.ID, f.ID, k)
+					}
+				}
+				if f.Properties["project"].(float64) != 0 && f.Properties["status"] == nil {
+					t.Errorf("%s/%s has no status", c.ID, f.ID)
+				}
+			}
+		}
+	})
+}
+
+func TestServiceCircleQuotasAddUpTo42(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		it := decode[items](t, get(t, srv, "/ogc/collections/service-circles/items"))
+		var sum float64
+		for _, f := range it.Features {
+			sum += f.Properties["quantity"].(float64)
+		}
+		if sum != 42 {
+			t.Errorf("service-circle quotas add up to %g, want 42", sum)
+		}
+	})
+}
+
+// TestPagingToTheEnd follows next links from the first page to the last,
+// then prev links back, as GDAL and QGIS do.
+func TestPagingToTheEnd(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		all := decode[items](t, get(t, srv, "/ogc/collections/old-communities/items?limit=1000&district=610117"))
+		next := "/ogc/collections/old-communities/items?limit=5&district=610117"
+		var seen []string
+		pages := 0
+		var last items
+		for next != "" {
+			pages++
+			if pages > 20 {
+				t.Fatal("paging does not end")
+			}
+			it := decode[items](t, get(t, srv, next))
+			if it.NumberMatched != 41 {
+				t.Errorf("page %d: numberMatched %d, want 41", pages, it.NumberMatched)
+			}
+			seen = append(seen, it.ids()...)
+			last = it
+			next = ""
+			if href := it.link("next"); href != "" {
+				u, err := url.Parse(href)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(href, srv.URL) || u.Query().Get("district") != "610117" {
+					t.Errorf("next link %s loses the server or the filter", href)
+				}
+				next = u.RequestURI()
+			}
+		}
+		if pages != 9 {
+			t.Errorf("%d pages, want 9", pages)
+		}
+		if diff := cmp.Diff(all.ids(), seen); diff != "" {
+			t.Errorf("paged ids differ from the whole (-whole +paged):\n%s", diff)
+		}
+		prev := last.link("prev")
+		if prev == "" {
+			t.Fatal("last page has no prev link")
+		}
+		u, _ := url.Parse(prev)
+		back := decode[items](t, get(t, srv, u.RequestURI()))
+		if diff := cmp.Diff(all.ids()[35:40], back.ids()); diff != "" {
+			t.Errorf("prev page (-want +got):\n%s", diff)
+		}
+		if first := decode[items](t, get(t, srv, "/ogc/collections/old-communities/items?limit=5&district=610117")); first.link("prev") != "" {
+			t.Error("first page has a prev link")
+		}
+	})
+}
+
+func TestLimitIsClamped(t *testing.T) {
+	srv := newServer(t, memstore.New(loadDataset(t)))
+	it := decode[items](t, get(t, srv, "/ogc/collections/old-communities/items?limit=20000"))
+	if it.NumberReturned != 74 {
+		t.Errorf("returned %d", it.NumberReturned)
+	}
+	self, _ := url.Parse(it.link("self"))
+	if self.Query().Get("limit") != "10000" {
+		t.Errorf("self link limit %s, want the clamped 10000", self.Query().Get("limit"))
+	}
+	def := decode[items](t, get(t, srv, "/ogc/collections/schools/items"))
+	if def.NumberReturned > 100 {
+		t.Errorf("default page has %d features, want at most 100", def.NumberReturned)
+	}
+}
+
+func TestETagRoundTrip(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		for _, enc := range []string{"identity", "gzip"} {
+			path := "/ogc/collections/intersections/items?asof=2024-09-01"
+			r := get(t, srv, path, "Accept-Encoding", enc)
+			tag := r.header.Get("ETag")
+			if r.status != 200 || !strings.HasPrefix(tag, `"`) || strings.HasPrefix(tag, "W/") {
+				t.Fatalf("%s: status %d, ETag %q: want a strong ETag", enc, r.status, tag)
+			}
+			if r.header.Get("Cache-Control") == "" {
+				t.Errorf("%s: no Cache-Control", enc)
+			}
+			if enc == "gzip" && r.header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("gzip was asked for but not given")
+			}
+			again := get(t, srv, path, "Accept-Encoding", enc, "If-None-Match", tag)
+			if again.status != http.StatusNotModified || len(again.body) != 0 {
+				t.Errorf("%s: If-None-Match gave %d with %d bytes, want 304 and none", enc, again.status, len(again.body))
+			}
+			other := get(t, srv, "/ogc/collections/intersections/items?asof=2024-12-31", "Accept-Encoding", enc, "If-None-Match", tag)
+			if other.status != 200 {
+				t.Errorf("%s: a different date matched the old ETag", enc)
+			}
+		}
+	})
+}
+
+func TestCORS(t *testing.T) {
+	srv := newServer(t, memstore.New(loadDataset(t)))
+	r := get(t, srv, "/ogc/collections", "Origin", "https://news.example")
+	if got := r.header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("Access-Control-Allow-Origin %q, want *", got)
+	}
+}
+
+func TestProgressFollowsTheDate(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		tests := []struct {
+			asof    string
+			status  string
+			planned float64
+		}{
+			{"2024-03-31", "in_progress", 1150.0 / 4700},
+			{"2024-12-31", "completed", 1},
+		}
+		for _, tt := range tests {
+			doc := decode[projectResponse](t, get(t, srv, "/api/projects/4?asof="+tt.asof))
+			found := false
+			for _, s := range doc.Project.Schedules {
+				if s.ID == "charging-piles" {
+					found = true
+					if string(s.Progress.Status) != tt.status || abs(s.Progress.Planned-tt.planned) > 1e-4 {
+						t.Errorf("%s: piles %+v, want %s %.4f", tt.asof, s.Progress, tt.status, tt.planned)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no charging-piles schedule")
+			}
+		}
+	})
+}
+
+type projectResponse struct {
+	Project struct {
+		Schedules []struct {
+			ID       string          `json:"id"`
+			Progress domain.Progress `json:"progress"`
+		} `json:"schedules"`
+	} `json:"project"`
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// TestGolden pins whole responses; refresh with go test ./internal/api -update.
+func TestGolden(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		tests := []struct{ name, path string }{
+			{"intersections-2024-09-01", "/ogc/collections/intersections/items?asof=2024-09-01"},
+			{"housing-delivery-2024-04-30", "/ogc/collections/housing-delivery/items?asof=2024-04-30&limit=3"},
+			{"project-04-2024-07-01", "/api/projects/4?asof=2024-07-01"},
+			{"conformance", "/ogc/conformance"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := get(t, srv, tt.path)
+				var pretty bytes.Buffer
+				if err := json.Indent(&pretty, bytes.ReplaceAll(r.body, []byte(srv.URL), []byte("http://projectmap.test")), "", "  "); err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join("testdata", tt.name+".golden.json")
+				if *update {
+					if err := os.WriteFile(file, pretty.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(file)
+				if err != nil {
+					t.Fatalf("%v (run go test -update to create it)", err)
+				}
+				if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
+					t.Errorf("response differs from %s (-want +got):\n%s", file, diff)
+				}
+			})
+		}
+	})
+}

@@ -1,0 +1,221 @@
+package api
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"projectmap/internal/domain"
+)
+
+// This file writes GeoJSON features by hand: encoding/json through
+// orb's Feature marshals every feature twice and sorts map keys, which
+// made a whole-layer response several times slower than it needs to be.
+// Output is deterministic: fixed properties first, then attributes by key.
+
+type prop struct {
+	key   string
+	value any
+}
+
+// feature is a GeoJSON feature ready to encode.
+type feature struct {
+	id       string
+	geometry orb.Geometry
+	props    []prop
+}
+
+func (f feature) MarshalJSON() ([]byte, error) {
+	return appendFeature(nil, f)
+}
+
+func appendFeature(b []byte, f feature) ([]byte, error) {
+	b = append(b, `{"type":"Feature","id":`...)
+	b = appendString(b, f.id)
+	b = append(b, `,"geometry":`...)
+	var err error
+	if b, err = appendGeometry(b, f.geometry); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"properties":{`...)
+	for i, p := range f.props {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, p.key)
+		b = append(b, ':')
+		if b, err = appendValue(b, p.value); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, "}}"...), nil
+}
+
+func appendValue(b []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendString(b, v), nil
+	case bool:
+		return strconv.AppendBool(b, v), nil
+	case int:
+		return strconv.AppendInt(b, int64(v), 10), nil
+	case float64:
+		return appendFloat(b, v), nil
+	case domain.Status:
+		return appendString(b, string(v)), nil
+	case domain.Precision:
+		return appendString(b, string(v)), nil
+	}
+	return appendJSON(b, v)
+}
+
+func appendFloat(b []byte, f float64) []byte {
+	if f == float64(int64(f)) && f < 1e15 && f > -1e15 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+func appendPoint(b []byte, p orb.Point) []byte {
+	b = append(b, '[')
+	b = appendFloat(b, p[0])
+	b = append(b, ',')
+	b = appendFloat(b, p[1])
+	return append(b, ']')
+}
+
+func appendPoints(b []byte, ps []orb.Point) []byte {
+	b = append(b, '[')
+	for i, p := range ps {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendPoint(b, p)
+	}
+	return append(b, ']')
+}
+
+func appendRings(b []byte, rs []orb.Ring) []byte {
+	b = append(b, '[')
+	for i, r := range rs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendPoints(b, r)
+	}
+	return append(b, ']')
+}
+
+func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) {
+	switch g := g.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case orb.Point:
+		b = append(b, `{"type":"Point","coordinates":`...)
+		b = appendPoint(b, g)
+	case orb.MultiPoint:
+		b = append(b, `{"type":"MultiPoint","coordinates":`...)
+		b = appendPoints(b, g)
+	case orb.LineString:
+		b = append(b, `{"type":"LineString","coordinates":`...)
+		b = appendPoints(b, g)
+	case orb.MultiLineString:
+		b = append(b, `{"type":"MultiLineString","coordinates":[`...)
+		for i, ls := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendPoints(b, ls)
+		}
+		b = append(b, ']')
+	case orb.Ring:
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+		b = appendRings(b, []orb.Ring{g})
+	case orb.Polygon:
+		b = append(b, `{"type":"Polygon","coordinates":`...)
+		b = appendRings(b, g)
+	case orb.MultiPolygon:
+		b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
+		for i, p := range g {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendRings(b, p)
+		}
+		b = append(b, ']')
+	default:
+		raw, err := json.Marshal(geojson.NewGeometry(g))
+		if err != nil {
+			return nil, err
+		}
+		return append(b, raw...), nil
+	}
+	return append(b, '}'), nil
+}
+
+// appendString writes s as a JSON string without HTML escaping, replacing
+// invalid UTF-8 as encoding/json does.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// sortedAttrs returns the attribute keys in order.
+func sortedAttrs(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,365 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"projectmap/internal/domain"
+)
+
+const (
+	mediaGeoJSON = "application/geo+json"
+	mediaJSON    = "application/json"
+	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+)
+
+var conformanceClasses = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+}
+
+// base is the absolute URL prefix of this server as the client reached it,
+// so that links work behind any host name.
+func base(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+func (s *server) landing(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f"); err != nil {
+		return err
+	}
+	if err := parseFormat(q); err != nil {
+		return err
+	}
+	b := base(c)
+	return writeJSON(c, mediaJSON, map[string]any{
+		"title":       "projectmap — 西安市2024年为民实事 / Xi'an 2024 livelihood projects",
+		"description": "Where each project of the plan is and how far along it is. OGC API – Features, Part 1: Core.",
+		"links": []link{
+			{b + "/ogc", "self", mediaJSON, "this document"},
+			{b + "/ogc/api", "service-desc", mediaOpenAPI, "the API definition (OpenAPI 3.0)"},
+			{b + "/ogc/conformance", "conformance", mediaJSON, "conformance classes"},
+			{b + "/ogc/collections", "data", mediaJSON, "the collections"},
+		},
+	})
+}
+
+func (s *server) conformance(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f"); err != nil {
+		return err
+	}
+	if err := parseFormat(q); err != nil {
+		return err
+	}
+	return writeJSON(c, mediaJSON, map[string]any{"conformsTo": conformanceClasses})
+}
+
+type collectionDoc struct {
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	TitleEN     string   `json:"title_en"`
+	Description string   `json:"description"`
+	Project     int      `json:"project"`
+	Category    int      `json:"category"`
+	Features    int      `json:"features"`
+	ItemType    string   `json:"itemType"`
+	CRS         []string `json:"crs"`
+	Extent      *extent  `json:"extent,omitempty"`
+	Links       []link   `json:"links"`
+}
+
+type extent struct {
+	Spatial struct {
+		BBox [][4]float64 `json:"bbox"`
+		CRS  string       `json:"crs"`
+	} `json:"spatial"`
+}
+
+func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerInfo) collectionDoc {
+	b := base(c)
+	suffix := ""
+	if c.QueryParam("plan") != "" {
+		suffix = "?plan=" + url.QueryEscape(p.ID)
+	}
+	doc := collectionDoc{
+		ID: info.ID, Title: info.Title, TitleEN: info.TitleEN, Description: info.Description,
+		Project: info.Project, Category: info.Category, Features: info.Count,
+		ItemType: "feature", CRS: []string{crs84},
+		Links: []link{
+			{b + "/ogc/collections/" + info.ID + suffix, "self", mediaJSON, info.TitleEN},
+			{b + "/ogc/collections/" + info.ID + "/items" + suffix, "items", mediaGeoJSON, info.TitleEN + " (GeoJSON)"},
+		},
+	}
+	if doc.Category == 0 {
+		for _, pr := range p.Projects {
+			if pr.Number == info.Project {
+				doc.Category = pr.Category
+			}
+		}
+	}
+	if info.Count > 0 {
+		doc.Extent = &extent{}
+		doc.Extent.Spatial.CRS = crs84
+		doc.Extent.Spatial.BBox = [][4]float64{{info.Extent.Min[0], info.Extent.Min[1], info.Extent.Max[0], info.Extent.Max[1]}}
+	}
+	return doc
+}
+
+func (s *server) collections(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f", "plan"); err != nil {
+		return err
+	}
+	if err := parseFormat(q); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, q)
+	if err != nil {
+		return err
+	}
+	infos, err := s.cfg.Store.Layers(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	docs := make([]collectionDoc, len(infos))
+	for i, info := range infos {
+		docs[i] = s.collectionDoc(c, p, info)
+	}
+	b := base(c)
+	return writeJSON(c, mediaJSON, map[string]any{
+		"links":       []link{{b + "/ogc/collections", "self", mediaJSON, "collections"}},
+		"collections": docs,
+	})
+}
+
+func (s *server) layerInfo(c echo.Context, p domain.Plan) (domain.LayerInfo, error) {
+	id := c.Param("collection")
+	infos, err := s.cfg.Store.Layers(c.Request().Context(), p.ID)
+	if err != nil {
+		return domain.LayerInfo{}, err
+	}
+	for _, info := range infos {
+		if info.ID == id {
+			return info, nil
+		}
+	}
+	return domain.LayerInfo{}, domain.Errorf(domain.ErrNotFound, "no collection %q in plan %s; see /ogc/collections", id, p.ID)
+}
+
+func (s *server) collection(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f", "plan"); err != nil {
+		return err
+	}
+	if err := parseFormat(q); err != nil {
+		return err
+	}
+	p, err := s.plan(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	info, err := s.layerInfo(c, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, mediaJSON, s.collectionDoc(c, p, info))
+}
+
+// itemsQuery is a parsed items request.
+type itemsQuery struct {
+	site   domain.SiteQuery
+	status domain.Status
+	asof   domain.Date
+}
+
+func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
+	q := c.QueryParams()
+	var iq itemsQuery
+	if err := checkParams(q, "f", "plan", "bbox", "limit", "offset", "project", "district", "status", "asof"); err != nil {
+		return iq, err
+	}
+	if err := parseFormat(q); err != nil {
+		return iq, err
+	}
+	var err error
+	sq := domain.SiteQuery{Plan: p.ID, Layer: c.Param("collection")}
+	if sq.BBox, err = parseBBox(q.Get("bbox")); err != nil {
+		return iq, err
+	}
+	if sq.Limit, err = parseLimit(q); err != nil {
+		return iq, err
+	}
+	if sq.Offset, err = parseInt(q, "offset", 0, 0); err != nil {
+		return iq, err
+	}
+	if sq.Project, err = parseProject(q, p); err != nil {
+		return iq, err
+	}
+	if q.Get("district") != "" {
+		districts, zones, err := s.cfg.Store.Districts(c.Request().Context())
+		if err != nil {
+			return iq, err
+		}
+		if sq.District, err = parseDistrict(q, districts, zones); err != nil {
+			return iq, err
+		}
+	}
+	if iq.status, err = parseStatus(q); err != nil {
+		return iq, err
+	}
+	if iq.asof, err = s.parseAsOf(q); err != nil {
+		return iq, err
+	}
+	iq.site = sq
+	return iq, nil
+}
+
+func (s *server) items(c echo.Context) error {
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	if _, err := s.layerInfo(c, p); err != nil {
+		return err
+	}
+	iq, err := s.parseItems(c, p)
+	if err != nil {
+		return err
+	}
+	districts, zones, err := s.cfg.Store.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	look := newLookup(p, districts, zones)
+	var sites []domain.Site
+	var matched int
+	if iq.status == "" {
+		page, err := s.cfg.Store.Sites(ctx, iq.site)
+		if err != nil {
+			return err
+		}
+		sites, matched = page.Sites, page.Matched
+	} else {
+		// Status depends on the date, so the store cannot filter by it:
+		// fetch every candidate, keep those with the status, then page.
+		all := iq.site
+		all.Limit, all.Offset = 0, 0
+		page, err := s.cfg.Store.Sites(ctx, all)
+		if err != nil {
+			return err
+		}
+		for _, site := range page.Sites {
+			if prog, ok := look.progress(site, iq.asof); ok && prog.Status == iq.status {
+				if matched >= iq.site.Offset && len(sites) < iq.site.Limit {
+					sites = append(sites, site)
+				}
+				matched++
+			}
+		}
+	}
+	fc := featureCollection{
+		Type: "FeatureCollection", Features: make([]feature, len(sites)),
+		NumberMatched: matched, NumberReturned: len(sites), AsOf: iq.asof.String(),
+	}
+	for i, site := range sites {
+		fc.Features[i] = look.feature(site, iq.asof)
+	}
+	fc.Links = pageLinks(c, iq.site, len(sites), matched)
+	body, err := fc.appendJSON(make([]byte, 0, 1024*len(sites)+1024))
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, mediaGeoJSON, body)
+}
+
+// pageLinks builds self, next and prev links that keep every other
+// parameter, so that clients such as GDAL can walk all pages.
+func pageLinks(c echo.Context, q domain.SiteQuery, returned, matched int) []link {
+	u := base(c) + c.Request().URL.Path
+	with := func(offset int) string {
+		v := c.QueryParams()
+		params := url.Values{}
+		for k, vs := range v {
+			params[k] = vs
+		}
+		params.Set("limit", strconv.Itoa(q.Limit))
+		params.Set("offset", strconv.Itoa(offset))
+		return u + "?" + params.Encode()
+	}
+	links := []link{
+		{with(q.Offset), "self", mediaGeoJSON, "this page"},
+		{base(c) + "/ogc/collections/" + q.Layer, "collection", mediaJSON, "the collection"},
+	}
+	if q.Offset+returned < matched {
+		links = append(links, link{with(q.Offset + q.Limit), "next", mediaGeoJSON, "next page"})
+	}
+	if q.Offset > 0 {
+		links = append(links, link{with(max(0, q.Offset-q.Limit)), "prev", mediaGeoJSON, "previous page"})
+	}
+	return links
+}
+
+func (s *server) item(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f", "plan", "asof"); err != nil {
+		return err
+	}
+	if err := parseFormat(q); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, q)
+	if err != nil {
+		return err
+	}
+	if _, err := s.layerInfo(c, p); err != nil {
+		return err
+	}
+	asof, err := s.parseAsOf(q)
+	if err != nil {
+		return err
+	}
+	site, err := s.cfg.Store.Site(ctx, p.ID, c.Param("collection"), c.Param("feature"))
+	if err != nil {
+		return err
+	}
+	districts, zones, err := s.cfg.Store.Districts(ctx)
+	if err != nil {
+		return err
+	}
+	f := newLookup(p, districts, zones).feature(site, asof)
+	b := base(c)
+	coll := b + "/ogc/collections/" + site.Layer
+	links, err := appendJSON(nil, []link{
+		{coll + "/items/" + url.PathEscape(site.ID), "self", mediaGeoJSON, site.Name},
+		{coll, "collection", mediaJSON, "the collection"},
+	})
+	if err != nil {
+		return err
+	}
+	body, err := appendFeature(nil, f)
+	if err != nil {
+		return err
+	}
+	// A single feature carries its links as a foreign member.
+	body = append(append(append(body[:len(body)-1], `,"links":`...), links...), '}', '\n')
+	return c.Blob(http.StatusOK, mediaGeoJSON, body)
+}
+
+// writeJSON writes v with the given media type, without escaping HTML
+// characters, so Chinese text and "&" stay as they are.
+func writeJSON(c echo.Context, mediaType string, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, mediaType)
+	c.Response().WriteHeader(http.StatusOK)
+	enc := jsonEncoder(c.Response())
+	return enc.Encode(v)
+}
