@@ -1,0 +1,48 @@
+# projectmap — see README.md. `make run` serves on :8080; `make test` runs everything.
+GO      ?= go
+ADDR    ?= :8080
+BIN     := bin/projectmap
+WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
+
+.PHONY: run build test bench check-data web db run-postgis districts clean
+
+run: web
+	$(GO) run ./cmd/projectmap serve --addr $(ADDR)
+
+build: web
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/projectmap
+
+test: web
+	$(GO) vet ./...
+	$(GO) run ./cmd/projectmap data check
+	$(GO) test -count=1 ./...
+
+# Go benchmarks, then a 10 s loopback load test of the biggest layer against
+# the built binary, printing requests/s, p50/p99 and the server's RSS.
+LOAD_ADDR ?= 127.0.0.1:18080
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@./$(BIN) serve --addr $(LOAD_ADDR) 2>/dev/null & pid=$$!; \
+	trap "kill $$pid 2>/dev/null" EXIT; \
+	$(GO) run ./cmd/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
+
+check-data:
+	$(GO) run ./cmd/projectmap data check
+	$(GO) run ./cmd/projectmap data summary
+
+# web/dist is built from web/src with esbuild and embedded in the binary.
+web: web/dist/app.js
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/app.js: web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+
+# Rebuild geodata/districts.geojson from the npm package (see geodata/NOTICE.md).
+districts:
+	bash geodata/tools/districts/rebuild.sh
+
+clean:
+	rm -rf bin web/dist/app.js web/dist/app.css

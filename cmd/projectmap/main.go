@@ -1,0 +1,21 @@
+// Command projectmap serves the map and its API, and checks and loads the
+// data. Run "projectmap help" for the subcommands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "projectmap:", err)
+		os.Exit(exitCode(err))
+	}
+}

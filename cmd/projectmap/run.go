@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+
+	"projectmap/geodata"
+	"projectmap/internal/dataset"
+)
+
+const usage = `usage: projectmap <command> [flags]
+
+commands:
+  serve          serve the map and the API (see serve -h)
+  data check     validate geodata/; exits 1 naming file, feature and problem
+  data summary   print the data-quality report as JSON
+`
+
+// errUsage marks a mistake on the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: no command given", errUsage)
+	}
+	switch cmd, rest := args[1], args[2:]; cmd {
+	case "data":
+		return runData(rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	}
+}
+
+func runData(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("%w: data needs check or summary", errUsage)
+	}
+	fs := flag.NewFlagSet("data "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	planID := fs.String("plan", "", "plan id (default: the latest)")
+	dir := fs.String("dir", "", "read the data from this directory instead of the embedded geodata/")
+	if err := fs.Parse(args[1:]); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	var files iofs.FS = geodata.Files
+	if *dir != "" {
+		files = os.DirFS(*dir)
+	}
+	ds, err := dataset.Load(files)
+	switch args[0] {
+	case "check":
+		var problems dataset.Problems
+		if errors.As(err, &problems) {
+			for _, p := range problems {
+				fmt.Fprintln(stdout, p)
+			}
+			return fmt.Errorf("%d problems in geodata", len(problems))
+		}
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, p := range ds.Plans {
+			n += len(p.Sites)
+		}
+		fmt.Fprintf(stdout, "ok: %d districts, %d zones, %d plans, %d features\n", len(ds.Districts), len(ds.Zones), len(ds.Plans), n)
+		return nil
+	case "summary":
+		if err != nil {
+			return err
+		}
+		p := ds.Latest()
+		if *planID != "" {
+			if p = ds.Plan(*planID); p == nil {
+				return fmt.Errorf("%w: no plan %q", errUsage, *planID)
+			}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(dataset.Summarize(p))
+	default:
+		return fmt.Errorf("%w: unknown data command %q", errUsage, args[0])
+	}
+}

@@ -1,0 +1,520 @@
+// Package webtest drives the map in a real browser (headless Chromium via
+// chromedp) against the real server, started in-process on 127.0.0.1:0 with
+// the embedded data and the built front end (web/dist, `make web`).
+//
+// The basemap is switched off: this machine has no internet, and the map
+// must work without tiles anyway. Set PROJECTMAP_WEBTEST_URL to run the same
+// checks against a server that is already running instead.
+package webtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"projectmap/geodata"
+	"projectmap/internal/api"
+	"projectmap/internal/dataset"
+	"projectmap/internal/memstore"
+	"projectmap/web"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// defaultLayers are the layers the map shows when the URL names none.
+var defaultLayers = []string{"metro-lines", "metro-stations", "intersections", "water-pipelines", "schools", "old-communities", "service-circles"}
+
+// maxFirstLoad is the transfer budget of a first visit, basemap tiles excluded.
+const maxFirstLoad = 600 * 1024
+
+// today is the server's clock in the in-process server: after the plan
+// year, so the whole of 2024 can be scrubbed through.
+var today = time.Date(2025, time.January, 15, 10, 0, 0, 0, time.UTC)
+
+// needBrowser returns the Chromium to use, or skips (fails under CI=true)
+// when there is none.
+func needBrowser(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not found: CI must install Debian's chromium package for the browser test", chromiumPath)
+		}
+		t.Skipf("%s not found; install Debian's chromium package to run the browser test", chromiumPath)
+	}
+	return chromiumPath
+}
+
+// startServer serves the real handler on 127.0.0.1:0 and returns its URL.
+func startServer(t *testing.T) string {
+	t.Helper()
+	if u := os.Getenv("PROJECTMAP_WEBTEST_URL"); u != "" {
+		return strings.TrimRight(u, "/")
+	}
+	if _, err := fs.Stat(web.Dist, "dist/app.js"); err != nil {
+		msg := "web/dist/app.js is not built; run `make web` (cd web && npm ci && npm run build) first"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	ds, err := dataset.Load(geodata.Files)
+	if err != nil {
+		t.Fatalf("loading geodata: %v", err)
+	}
+	webFS, err := fs.Sub(web.Dist, "dist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := api.New(api.Config{
+		Store:   memstore.New(ds),
+		Basemap: api.Basemap{}, // no tiles: the map draws its own district outlines
+		Web:     webFS,
+		Now:     func() time.Time { return today },
+	})
+	srv := httptest.NewServer(h) // listens on 127.0.0.1:0
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// browser starts a fresh headless Chromium (its own profile, so no cache)
+// and returns a tab context; JavaScript exceptions are collected.
+func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTime()
+		cancelTab()
+		cancelAlloc()
+	})
+	// Start the browser with a 1280×800 viewport, and keep every resource
+	// timing entry.
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
+		emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 800, DeviceScaleFactor: 1}); err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: `performance.setResourceTimingBufferSize(10000)`}); err != nil {
+		t.Fatal(err)
+	}
+	errs := &jsErrors{}
+	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			d := ev.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			errs.add(fmt.Sprintf("%s:%d: %s", d.URL, d.LineNumber+1, msg))
+		}
+	}()
+	return ctx, errs
+}
+
+// jsErrors collects the page's uncaught exceptions.
+type jsErrors struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (e *jsErrors) add(s string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.list = append(e.list, s)
+}
+
+func (e *jsErrors) String() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return strings.Join(e.list, "\n")
+}
+
+// waitIdle waits until the page has booted and no request is in flight.
+func waitIdle() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`document.documentElement.dataset.ready === '1' && document.documentElement.dataset.busy !== '1'`,
+		chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// eval runs JavaScript and decodes its value.
+func eval[T any](ctx context.Context, js string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](js))
+}
+
+// js runs a statement in the page, ignoring its value.
+func js(stmt string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool]("("+stmt+", true)")(ctx, t)
+		return err
+	})
+}
+
+// load opens a URL in a fresh document (about:blank first, so a change of
+// hash alone is a real page load) and waits until the map is idle.
+func load(ctx context.Context, u string) error {
+	return chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(u), waitIdle())
+}
+
+type feature struct {
+	ID         string         `json:"id"`
+	Geometry   geometry       `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type geometry struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+type items struct {
+	NumberMatched int       `json:"numberMatched"`
+	Features      []feature `json:"features"`
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", u, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+}
+
+func layerItems(t *testing.T, base, id, asof string) items {
+	t.Helper()
+	var it items
+	getJSON(t, fmt.Sprintf("%s/ogc/collections/%s/items?limit=10000&asof=%s", base, url.PathEscape(id), asof), &it)
+	return it
+}
+
+// countJS counts what the map drew of a layer: the features' own elements
+// (markers, lines, areas, quota badges) plus the markers inside clusters.
+const countJS = `(id => {
+  const ids = new Set();
+  for (const el of document.querySelectorAll('.pm-feature[data-layer="' + id + '"]')) ids.add(el.getAttribute('data-id'));
+  let clustered = 0;
+  for (const el of document.querySelectorAll('.pm-cluster[data-layer="' + id + '"]')) clustered += Number(el.dataset.count);
+  return {drawn: ids.size, clustered: clustered, indexed: window.projectmap.drawn(id)};
+})`
+
+type drawCount struct {
+	Drawn     int `json:"drawn"`
+	Clustered int `json:"clustered"`
+	Indexed   int `json:"indexed"`
+}
+
+// hashLayers returns the layer ids of a map URL hash.
+func hashLayers(hash string) []string {
+	for _, part := range strings.Split(strings.TrimPrefix(hash, "#"), "&") {
+		if v, ok := strings.CutPrefix(part, "layers="); ok {
+			return strings.Split(v, ",")
+		}
+	}
+	return nil
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, x := range a {
+		seen[x] = true
+	}
+	for _, x := range b {
+		if !seen[x] {
+			return false
+		}
+	}
+	return true
+}
+
+// precisionWords is what a popup says about each precision (Chinese).
+var precisionWords = map[string]string{
+	"exact":       "位置：精确",
+	"street":      "约100米内",
+	"approximate": "约1公里内",
+	"town":        "位置为近似：镇街级",
+	"district":    "位置为近似：区县级",
+	"zone":        "位置为近似：开发区级",
+}
+
+var statusWords = map[string]string{
+	"not_started": "未开始",
+	"in_progress": "进行中",
+	"completed":   "已完成",
+	"delayed":     "滞后",
+}
+
+func TestMapInBrowser(t *testing.T) {
+	exe := needBrowser(t)
+	base := startServer(t)
+	ctx, jsErrs := browser(t, exe)
+
+	var cfg struct {
+		Today string `json:"today"`
+	}
+	getJSON(t, base+"/api/config", &cfg)
+
+	// First visit: the default view, in a fresh profile (nothing cached).
+	if err := load(ctx, base+"/"); err != nil {
+		t.Fatalf("loading the map: %v", err)
+	}
+
+	t.Run("first load transfer", func(t *testing.T) {
+		type transfer struct {
+			Total     int `json:"total"`
+			Resources int `json:"resources"`
+		}
+		sum, err := eval[transfer](ctx, `(() => {
+		  let total = 0, resources = 0;
+		  for (const e of performance.getEntriesByType('navigation')) total += e.transferSize;
+		  for (const e of performance.getEntriesByType('resource')) {
+		    if (e.name.includes('tile.openstreetmap.org')) continue;
+		    total += e.transferSize; resources++;
+		  }
+		  return {total, resources};
+		})()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("first load: %d bytes (%.1f KB) transferred: the page and %d resources, basemap tiles excluded", sum.Total, float64(sum.Total)/1024, sum.Resources)
+		if sum.Total <= 0 {
+			t.Errorf("transfer size %d: resource timing reported nothing", sum.Total)
+		}
+		if sum.Total > maxFirstLoad {
+			t.Errorf("first load transferred %d bytes, over the budget of %d", sum.Total, maxFirstLoad)
+		}
+	})
+
+	t.Run("default layers drawn", func(t *testing.T) {
+		hash, err := eval[string](ctx, `location.hash`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hashLayers(hash); !sameSet(got, defaultLayers) {
+			t.Errorf("hash %q lists layers %v, want the default %v", hash, got, defaultLayers)
+		}
+		// Show the whole city, so that every cluster is on screen.
+		if err := chromedp.Do(ctx, js(`projectmap.map.setView([34.15, 108.95], 8, {animate: false})`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range defaultLayers {
+			matched := layerItems(t, base, id, cfg.Today).NumberMatched
+			if matched == 0 {
+				t.Errorf("%s: the API has no features", id)
+				continue
+			}
+			got, err := chromedp.Run(ctx, chromedp.Poll[drawCount](
+				fmt.Sprintf(`(() => { const c = %s(%q); return c.drawn + c.clustered === %d ? c : null })()`, countJS, id, matched),
+				chromedp.WithPollingTimeout(5*time.Second)))
+			if err != nil {
+				got, _ = eval[drawCount](ctx, fmt.Sprintf(`%s(%q)`, countJS, id))
+				t.Errorf("%s: drew %d features + %d in clusters (indexed %d); the API matched %d", id, got.Drawn, got.Clustered, got.Indexed, matched)
+				continue
+			}
+			t.Logf("%s: %d features drawn (%d of them in clusters) = numberMatched", id, got.Drawn+got.Clustered, got.Clustered)
+		}
+	})
+
+	t.Run("popup", func(t *testing.T) {
+		it := layerItems(t, base, "intersections", cfg.Today)
+		if len(it.Features) == 0 || it.Features[0].Geometry.Type != "Point" {
+			t.Fatalf("intersections: want point features, got %d", len(it.Features))
+		}
+		f := it.Features[0]
+		var c [2]float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+			t.Fatal(err)
+		}
+		sel := chromedp.CSS(fmt.Sprintf(`.pm-marker[data-id=%q]`, f.ID))
+		err := chromedp.Do(ctx,
+			js(fmt.Sprintf(`projectmap.map.setView([%f, %f], 16, {animate: false})`, c[1], c[0])),
+			chromedp.WaitVisible(sel),
+			chromedp.Click(sel),
+			chromedp.WaitVisible(chromedp.CSS(`.leaflet-popup-content .pm-pop`)),
+		)
+		if err != nil {
+			t.Fatalf("opening the popup of %s: %v", f.ID, err)
+		}
+		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`.leaflet-popup-content`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := f.Properties
+		want := []string{
+			fmt.Sprint(p["name"]),
+			fmt.Sprintf("项目%v", p["project"]),
+			statusWords[fmt.Sprint(p["status"])],
+			precisionWords[fmt.Sprint(p["precision"])],
+			"进度计划",
+			"今天", // the timeline marks the date, which is today by default
+		}
+		if d, _ := p["district_name"].(string); d != "" {
+			want = append(want, d)
+		}
+		for _, w := range want {
+			if w == "" || !strings.Contains(text, w) {
+				t.Errorf("popup of %s lacks %q:\n%s", f.ID, w, text)
+			}
+		}
+	})
+
+	t.Run("date changes status", func(t *testing.T) {
+		const from, to = "2024-03-01", "2024-12-31"
+		// A line or an unclustered marker whose status differs between the dates.
+		var id, layer, s1, s2 string
+		for _, l := range []string{"metro-lines", "water-pipelines", "intersections"} {
+			a, b := layerItems(t, base, l, from), layerItems(t, base, l, to)
+			for i := range a.Features {
+				if i < len(b.Features) && a.Features[i].ID == b.Features[i].ID && a.Features[i].Properties["status"] != b.Features[i].Properties["status"] {
+					id, layer = a.Features[i].ID, l
+					s1, s2 = fmt.Sprint(a.Features[i].Properties["status"]), fmt.Sprint(b.Features[i].Properties["status"])
+					break
+				}
+			}
+			if id != "" {
+				break
+			}
+		}
+		if id == "" {
+			t.Fatalf("no feature of metro-lines, water-pipelines or intersections changes status between %s and %s", from, to)
+		}
+		if err := load(ctx, fmt.Sprintf("%s/#layers=%s&date=%s&lang=zh", base, strings.Join(defaultLayers, ","), from)); err != nil {
+			t.Fatal(err)
+		}
+		sel := fmt.Sprintf(`[data-layer=%q][data-id=%q]`, layer, id)
+		hasClass := func(status string) chromedp.Action[chromedp.Void] {
+			return chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => { const el = document.querySelector(%q); return !!el && el.classList.contains('status-%s') })()`, sel, status),
+				chromedp.WithPollingTimeout(10*time.Second))
+		}
+		if err := chromedp.Do(ctx, hasClass(s1)); err != nil {
+			t.Fatalf("%s on %s: want class status-%s: %v", id, from, s1, err)
+		}
+		err := chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.ID("pm-date"), to),
+			js(`document.getElementById('pm-date').dispatchEvent(new Event('change', {bubbles: true}))`),
+			hasClass(s2),
+			waitIdle(),
+		)
+		if err != nil {
+			t.Fatalf("%s after moving the date to %s: want class status-%s: %v", id, to, s2, err)
+		}
+		if hash, _ := eval[string](ctx, `location.hash`); !strings.Contains(hash, "date="+to) {
+			t.Errorf("hash %q does not carry the new date %s", hash, to)
+		}
+		t.Logf("%s %s: status-%s on %s, status-%s on %s", layer, id, s1, from, s2, to)
+	})
+
+	t.Run("url state round trip", func(t *testing.T) {
+		hash := "#map=13/34.30000/108.95000&layers=metro-lines,schools,old-communities&date=2024-06-30&project=15&lang=en"
+		if err := load(ctx, base+"/"+hash); err != nil {
+			t.Fatal(err)
+		}
+		type pageState struct {
+			Hash     string   `json:"hash"`
+			Lang     string   `json:"lang"`
+			Date     string   `json:"date"`
+			Checked  []string `json:"checked"`
+			Selected string   `json:"selected"`
+			Zoom     int      `json:"zoom"`
+			Title    string   `json:"title"`
+			Card     string   `json:"card"`
+		}
+		got, err := eval[pageState](ctx, `(() => ({
+		  hash: location.hash,
+		  lang: document.documentElement.lang,
+		  date: document.getElementById('pm-date').value,
+		  checked: [...document.querySelectorAll('#pm-layers input:checked:not(:disabled)')].map(e => e.dataset.layer),
+		  selected: (document.querySelector('.pm-proj.pm-selected') || {dataset: {}}).dataset.project || '',
+		  zoom: projectmap.map.getZoom(),
+		  title: document.getElementById('pm-title').textContent,
+		  card: document.getElementById('pm-card').textContent,
+		}))()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Hash != hash {
+			t.Errorf("hash after loading:\n got %s\nwant %s", got.Hash, hash)
+		}
+		if got.Lang != "en" || got.Date != "2024-06-30" || got.Selected != "15" || got.Zoom != 13 {
+			t.Errorf("page state: lang %q, date %q, project %q, zoom %d; want en, 2024-06-30, 15, 13", got.Lang, got.Date, got.Selected, got.Zoom)
+		}
+		if strings.Join(got.Checked, ",") != "metro-lines,schools,old-communities" {
+			t.Errorf("layers checked: %v", got.Checked)
+		}
+		if !strings.Contains(got.Title, "Xi'an") || !strings.Contains(got.Card, "15") {
+			t.Errorf("English page: title %q, project card %q", got.Title, got.Card)
+		}
+	})
+
+	t.Run("screenshot", func(t *testing.T) {
+		out := filepath.Join("..", "..", "docs", "map.png")
+		if _, err := os.Stat(out); err == nil && os.Getenv("UPDATE_SCREENSHOT") != "1" {
+			t.Skip("docs/map.png exists; set UPDATE_SCREENSHOT=1 to replace it")
+		}
+		if err := load(ctx, base+"/#map=11/34.25000/108.94000&date=2024-09-30&lang=zh"); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Sleep(300*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d bytes)", out, len(png))
+	})
+
+	if s := jsErrs.String(); s != "" {
+		t.Errorf("uncaught JavaScript exceptions:\n%s", s)
+	}
+}

@@ -1,0 +1,64 @@
+// The page state kept in the URL hash, so a link reproduces the view:
+//
+//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>&lang=zh|en
+//
+// Missing keys mean "default"; "layers=" (empty) means no optional layer.
+
+import { validDate } from './util.js'
+
+const ID_RE = /^[a-z0-9][a-z0-9-]*$/
+
+// parseHash reads a state from a location hash; invalid parts are dropped.
+export function parseHash(hash) {
+  const out = { view: null, layers: null, date: null, project: null, lang: null }
+  const s = (hash || '').replace(/^#/, '')
+  if (!s) return out
+  for (const part of s.split('&')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    const key = part.slice(0, eq)
+    let val
+    try {
+      val = decodeURIComponent(part.slice(eq + 1))
+    } catch {
+      continue
+    }
+    switch (key) {
+      case 'map': {
+        const [z, lat, lng] = val.split('/').map(Number)
+        if ([z, lat, lng].every(isFinite) && z >= 0 && z <= 22 && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
+          out.view = { zoom: z, lat, lng }
+        }
+        break
+      }
+      case 'layers':
+        out.layers = val.split(',').filter((id) => ID_RE.test(id))
+        break
+      case 'date':
+        if (validDate(val)) out.date = val
+        break
+      case 'project': {
+        const n = Number(val)
+        if (Number.isInteger(n) && n > 0) out.project = n
+        break
+      }
+      case 'lang':
+        if (val === 'zh' || val === 'en') out.lang = val
+        break
+    }
+  }
+  return out
+}
+
+// formatHash writes a state as a hash; coordinates keep 5 decimals (~1 m).
+export function formatHash(st) {
+  const parts = []
+  if (st.view) {
+    parts.push(`map=${st.view.zoom}/${st.view.lat.toFixed(5)}/${st.view.lng.toFixed(5)}`)
+  }
+  parts.push(`layers=${st.layers.join(',')}`)
+  if (st.date) parts.push(`date=${st.date}`)
+  if (st.project) parts.push(`project=${st.project}`)
+  parts.push(`lang=${st.lang}`)
+  return '#' + parts.join('&')
+}
