@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"io"
@@ -540,6 +541,42 @@ func TestGolden(t *testing.T) {
 					t.Errorf("response differs from %s (-want +got):\n%s", file, diff)
 				}
 			})
+		}
+	})
+}
+
+func TestCSVDownload(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		r := get(t, srv, "/ogc/collections/old-communities/items?f=csv&district=610115&asof=2024-12-31")
+		if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
+		}
+		if !strings.Contains(r.header.Get("Content-Disposition"), `filename="old-communities-2024-12-31.csv"`) {
+			t.Errorf("Content-Disposition %q", r.header.Get("Content-Disposition"))
+		}
+		body := strings.TrimPrefix(string(r.body), "\ufeff")
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 17 {
+			t.Fatalf("%d rows, want a header and 16 临潼 communities", len(rows))
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		found := false
+		for _, row := range rows[1:] {
+			if row[col["name"]] == "任韩小区" {
+				found = true
+				if row[col["status"]] != "completed" || row[col["precision"]] == "" || row[col["lon"]] == "" {
+					t.Errorf("任韩小区 row %v", row)
+				}
+			}
+		}
+		if !found {
+			t.Error("任韩小区 not in the CSV")
 		}
 	})
 }

@@ -178,6 +178,7 @@ type itemsQuery struct {
 	site   domain.SiteQuery
 	status domain.Status
 	asof   domain.Date
+	csv    bool
 }
 
 func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
@@ -186,8 +187,10 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	if err := checkParams(q, "f", "plan", "bbox", "limit", "offset", "project", "district", "status", "asof"); err != nil {
 		return iq, err
 	}
-	if err := parseFormat(q); err != nil {
-		return iq, err
+	if q.Get("f") == "csv" {
+		iq.csv = true
+	} else if err := parseFormat(q); err != nil {
+		return iq, domain.Invalid("f", "format %q is not offered; use f=json or f=csv", q.Get("f"))
 	}
 	var err error
 	sq := domain.SiteQuery{Plan: p.ID, Layer: c.Param("collection")}
@@ -196,6 +199,9 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	}
 	if sq.Limit, err = parseLimit(q); err != nil {
 		return iq, err
+	}
+	if iq.csv && q.Get("limit") == "" {
+		sq.Limit = maxLimit // a download means the whole layer
 	}
 	if sq.Offset, err = parseInt(q, "offset", 0, 0); err != nil {
 		return iq, err
@@ -265,6 +271,9 @@ func (s *server) items(c echo.Context) error {
 				matched++
 			}
 		}
+	}
+	if iq.csv {
+		return writeCSV(c, look, sites, iq)
 	}
 	fc := featureCollection{
 		Type: "FeatureCollection", Features: make([]feature, len(sites)),
