@@ -580,3 +580,45 @@ func TestCSVDownload(t *testing.T) {
 		}
 	})
 }
+
+// TestCoverage is the planners' table: quotas per district and per
+// 100,000 residents, as JSON and CSV.
+func TestCoverage(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		doc := decode[struct {
+			Metrics []struct{ Layer string } `json:"metrics"`
+			Rows    []struct {
+				Recipient string `json:"recipient"`
+				Values    map[string]struct {
+					Quantity float64  `json:"quantity"`
+					Per100k  *float64 `json:"per_100k"`
+				} `json:"values"`
+			} `json:"rows"`
+		}](t, get(t, srv, "/api/coverage"))
+		if len(doc.Rows) != 20 || len(doc.Metrics) < 9 {
+			t.Fatalf("%d rows and %d metrics, want 13 districts + 7 zones and every quota layer", len(doc.Rows), len(doc.Metrics))
+		}
+		var circles float64
+		for _, r := range doc.Rows {
+			v := r.Values["service-circles"]
+			circles += v.Quantity
+			if r.Recipient == "610102" && (v.Quantity != 4 || v.Per100k == nil || *v.Per100k != 0.647) {
+				t.Errorf("新城区 circles %+v, want 4 and 0.647 per 100k (617,986 residents)", v)
+			}
+			if r.Recipient == "gaoxin" && v.Per100k != nil {
+				t.Errorf("a zone has no population, yet per_100k = %v", *v.Per100k)
+			}
+		}
+		if circles != 42 {
+			t.Errorf("circles add up to %g, want 42", circles)
+		}
+		r := get(t, srv, "/api/coverage?f=csv")
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(r.body), "\ufeff"))).ReadAll()
+		if err != nil || len(rows) != 21 {
+			t.Fatalf("CSV: %d rows, %v", len(rows), err)
+		}
+		if r := get(t, srv, "/api/coverage?f=pdf"); r.status != 400 {
+			t.Errorf("f=pdf: %d", r.status)
+		}
+	})
+}

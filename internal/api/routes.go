@@ -35,6 +35,7 @@ func routes(e *echo.Echo, s *server) {
 	e.GET("/api/projects", s.projects)
 	e.GET("/api/projects/:number", s.project)
 	e.GET("/api/data-quality", s.dataQuality)
+	e.GET("/api/coverage", s.coverage)
 
 	e.GET("/*", s.web)
 }
