@@ -38,16 +38,11 @@ type coverageRow struct {
 // and zones, per 100,000 residents where the population is known: the
 // planners' "who is left out?" table, as JSON or CSV.
 func (s *server) coverage(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "plan", "f"); err != nil {
+	q, format, err := query(c, jsonCSV, "plan")
+	if err != nil {
 		return err
 	}
-	asCSV := q.Get("f") == "csv"
-	if !asCSV {
-		if err := parseFormat(q); err != nil {
-			return domain.Invalid("f", "format %q is not offered; use f=json or f=csv", q.Get("f"))
-		}
-	}
+	asCSV := format == "csv"
 	ctx := c.Request().Context()
 	p, err := s.plan(ctx, q)
 	if err != nil {

@@ -30,11 +30,7 @@ func base(c echo.Context) string {
 }
 
 func (s *server) landing(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	if _, _, err := query(c, jsonOnly); err != nil {
 		return err
 	}
 	b := base(c)
@@ -51,11 +47,7 @@ func (s *server) landing(c echo.Context) error {
 }
 
 func (s *server) conformance(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	if _, _, err := query(c, jsonOnly); err != nil {
 		return err
 	}
 	return writeJSON(c, mediaJSON, map[string]any{"conformsTo": conformanceClasses})
@@ -113,11 +105,8 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 }
 
 func (s *server) collections(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f", "plan"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	q, _, err := query(c, jsonOnly, "plan")
+	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -155,11 +144,8 @@ func (s *server) layerInfo(c echo.Context, p domain.Plan) (domain.LayerInfo, err
 }
 
 func (s *server) collection(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f", "plan"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	q, _, err := query(c, jsonOnly, "plan")
+	if err != nil {
 		return err
 	}
 	p, err := s.plan(c.Request().Context(), q)
@@ -182,17 +168,12 @@ type itemsQuery struct {
 }
 
 func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
-	q := c.QueryParams()
 	var iq itemsQuery
-	if err := checkParams(q, "f", "plan", "bbox", "limit", "offset", "project", "district", "status", "asof"); err != nil {
+	q, format, err := query(c, jsonCSV, "plan", "bbox", "limit", "offset", "project", "district", "status", "asof")
+	if err != nil {
 		return iq, err
 	}
-	if q.Get("f") == "csv" {
-		iq.csv = true
-	} else if err := parseFormat(q); err != nil {
-		return iq, domain.Invalid("f", "format %q is not offered; use f=json or f=csv", q.Get("f"))
-	}
-	var err error
+	iq.csv = format == "csv"
 	sq := domain.SiteQuery{Plan: p.ID, Layer: c.Param("collection")}
 	if sq.BBox, err = parseBBox(q.Get("bbox")); err != nil {
 		return iq, err
@@ -318,11 +299,8 @@ func pageLinks(c echo.Context, q domain.SiteQuery, returned, matched int) []link
 }
 
 func (s *server) item(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f", "plan", "asof"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	q, _, err := query(c, jsonOnly, "plan", "asof")
+	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

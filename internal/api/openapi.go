@@ -7,8 +7,8 @@ import (
 // openAPI serves the OpenAPI 3.0 definition of the OGC API, with the
 // collection ids of the plan as an enumeration.
 func (s *server) openAPI(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "f", "plan"); err != nil {
+	q, _, err := query(c, jsonOnly, "plan")
+	if err != nil {
 		return err
 	}
 	p, err := s.plan(c.Request().Context(), q)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"github.com/labstack/echo/v4"
 	"math"
 	"net/url"
 	"sort"
@@ -45,13 +46,31 @@ func checkParams(q url.Values, allowed ...string) error {
 	return nil
 }
 
-// parseFormat accepts f=json (and its GeoJSON aliases) or nothing.
-func parseFormat(q url.Values) error {
-	switch q.Get("f") {
-	case "", "json", "geojson", "application/json", "application/geo+json":
-		return nil
+// Formats an endpoint offers, the default first.
+var (
+	jsonOnly = []string{"json"}
+	jsonCSV  = []string{"json", "csv"}
+)
+
+// query checks the request's parameters against those the endpoint takes
+// (f, the format, is always one) and returns them with the format asked
+// for: "json" when f is absent or names JSON or GeoJSON.
+func query(c echo.Context, formats []string, allowed ...string) (url.Values, string, error) {
+	q := c.QueryParams()
+	if err := checkParams(q, append([]string{"f"}, allowed...)...); err != nil {
+		return nil, "", err
 	}
-	return domain.Invalid("f", "format %q is not offered; use f=json", q.Get("f"))
+	f := q.Get("f")
+	switch f {
+	case "", "geojson", "application/json", "application/geo+json":
+		f = "json"
+	}
+	for _, offered := range formats {
+		if f == offered {
+			return q, f, nil
+		}
+	}
+	return nil, "", domain.Invalid("f", "format %q is not offered; use f=%s", q.Get("f"), strings.Join(formats, " or f="))
 }
 
 // parseBBox reads "minLon,minLat,maxLon,maxLat" in CRS84 (a 6-number 3D box

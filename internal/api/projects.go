@@ -28,21 +28,6 @@ type projectDoc struct {
 	Progress       domain.Progress `json:"progress"`
 }
 
-type planDoc struct {
-	ID         string             `json:"id"`
-	City       string             `json:"city"`
-	CityEN     string             `json:"city_en"`
-	Year       int                `json:"year"`
-	Title      string             `json:"title"`
-	TitleEN    string             `json:"title_en"`
-	IssuedBy   string             `json:"issued_by"`
-	IssuedByEN string             `json:"issued_by_en"`
-	IssuedOn   domain.Date        `json:"issued_on"`
-	Source     string             `json:"source"`
-	Categories []domain.Category  `json:"categories"`
-	Agencies   []domain.Recipient `json:"agencies"`
-}
-
 func rounded(p domain.Progress) domain.Progress {
 	p.Planned = math.Round(p.Planned*1e4) / 1e4
 	return p
@@ -69,16 +54,9 @@ func projectDocOf(p domain.Plan, pr domain.Project, asof domain.Date) projectDoc
 	return doc
 }
 
-func planDocOf(p domain.Plan) planDoc {
-	return planDoc{p.ID, p.City, p.CityEN, p.Year, p.Title, p.TitleEN, p.IssuedBy, p.IssuedByEN, p.IssuedOn, p.Source, p.Categories, p.Agencies}
-}
-
 func (s *server) projects(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "plan", "asof", "category", "f"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	q, _, err := query(c, jsonOnly, "plan", "asof", "category")
+	if err != nil {
 		return err
 	}
 	p, err := s.plan(c.Request().Context(), q)
@@ -103,15 +81,12 @@ func (s *server) projects(c echo.Context) error {
 			docs = append(docs, projectDocOf(p, pr, asof))
 		}
 	}
-	return writeJSON(c, mediaJSON, map[string]any{"plan": planDocOf(p), "asof": asof, "projects": docs})
+	return writeJSON(c, mediaJSON, map[string]any{"plan": p, "asof": asof, "projects": docs})
 }
 
 func (s *server) project(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "plan", "asof", "f"); err != nil {
-		return err
-	}
-	if err := parseFormat(q); err != nil {
+	q, _, err := query(c, jsonOnly, "plan", "asof")
+	if err != nil {
 		return err
 	}
 	n, err := strconv.Atoi(c.Param("number"))
@@ -129,15 +104,15 @@ func (s *server) project(c echo.Context) error {
 	for _, pr := range p.Projects {
 		if pr.Number == n {
 			doc := projectDocOf(p, pr, asof)
-			return writeJSON(c, mediaJSON, map[string]any{"plan": planDocOf(p), "asof": asof, "project": doc})
+			return writeJSON(c, mediaJSON, map[string]any{"plan": p, "asof": asof, "project": doc})
 		}
 	}
 	return domain.Errorf(domain.ErrNotFound, "plan %s has no project %d", p.ID, n)
 }
 
 func (s *server) dataQuality(c echo.Context) error {
-	q := c.QueryParams()
-	if err := checkParams(q, "plan", "f"); err != nil {
+	q, _, err := query(c, jsonOnly, "plan")
+	if err != nil {
 		return err
 	}
 	p, err := s.plan(c.Request().Context(), q)
@@ -155,10 +130,11 @@ func (s *server) dataQuality(c echo.Context) error {
 }
 
 func (s *server) config(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), "plan"); err != nil {
+	q, _, err := query(c, jsonOnly, "plan")
+	if err != nil {
 		return err
 	}
-	p, err := s.plan(c.Request().Context(), c.QueryParams())
+	p, err := s.plan(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
