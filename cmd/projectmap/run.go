@@ -18,8 +18,12 @@ const usage = `usage: projectmap <command> [flags]
 
 commands:
   serve          serve the map and the API (see serve -h)
+  migrate        apply pending PostGIS migrations (--database-url or DATABASE_URL)
+  import         load the geodata into PostGIS in one transaction; with
+                 --collection NAME --file F.geojson, an external layer
   data check     validate geodata/; exits 1 naming file, feature and problem
   data summary   print the data-quality report as JSON
+  data synth     time bbox queries over N synthetic sites in a scratch database
 `
 
 // errUsage marks a mistake on the command line (exit status 2).
@@ -40,9 +44,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd, rest := args[1], args[2:]; cmd {
 	case "data":
+		if len(rest) > 0 && rest[0] == "synth" {
+			return runSynth(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		return runData(rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -55,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func runData(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: data needs check or summary", errUsage)
+		return fmt.Errorf("%w: data needs check, summary or synth", errUsage)
 	}
 	fs := flag.NewFlagSet("data "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)

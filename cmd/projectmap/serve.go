@@ -15,6 +15,7 @@ import (
 	"projectmap/geodata"
 	"projectmap/internal/api"
 	"projectmap/internal/dataset"
+	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
 	"projectmap/web"
 )
@@ -29,6 +30,7 @@ type serveConfig struct {
 	addr        string
 	basemap     api.Basemap
 	databaseURL string
+	migrate     bool
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -39,6 +41,7 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.StringVar(&cfg.basemap.URL, "basemap-url", envOr(getenv, "PROJECTMAP_BASEMAP_URL", defaultBasemapURL), "basemap tile URL template, {z}/{x}/{y} (env PROJECTMAP_BASEMAP_URL); empty for none")
 	fs.StringVar(&cfg.basemap.Attribution, "basemap-attribution", envOr(getenv, "PROJECTMAP_BASEMAP_ATTRIBUTION", defaultBasemapAttribution), "basemap attribution HTML (env PROJECTMAP_BASEMAP_ATTRIBUTION)")
 	fs.StringVar(&cfg.databaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL/PostGIS URL (env DATABASE_URL); empty serves the embedded store")
+	fs.BoolVar(&cfg.migrate, "migrate", true, "with PostGIS, apply pending migrations at start; false refuses to start while any are pending")
 	if err := fs.Parse(args); err != nil {
 		return cfg, fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -61,10 +64,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	handler, describe, err := newHandler(ctx, cfg, log)
+	kind := "embedded"
+	if cfg.databaseURL != "" {
+		kind = "postgis"
+	}
+	log.Info("starting", "store", kind, "addr", cfg.addr)
+	handler, describe, closeStore, err := newHandler(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer closeStore()
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -74,19 +83,24 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return serveUntilDone(ctx, api.NewHTTPServer(cfg.addr, handler), ln, log)
 }
 
-// newHandler loads the data, picks the store and builds the HTTP handler.
-func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Handler, string, error) {
+// newHandler loads the data, picks the store (PostGIS when a database URL
+// is given, else the embedded one) and builds the HTTP handler.
+func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Handler, string, func(), error) {
 	ds, err := dataset.Load(geodata.Files)
 	if err != nil {
-		return nil, "", fmt.Errorf("loading geodata: %w", err)
+		return nil, "", nil, fmt.Errorf("loading geodata: %w", err)
 	}
+	var store domain.Store = memstore.New(ds)
+	closeStore := func() {}
 	if cfg.databaseURL != "" {
-		return nil, "", errors.New("the PostGIS store is not available yet; unset DATABASE_URL to serve the embedded store")
+		if store, closeStore, err = openPostGIS(ctx, cfg.databaseURL, cfg.migrate, log); err != nil {
+			return nil, "", nil, err
+		}
 	}
-	store := memstore.New(ds)
 	webFS, err := fs.Sub(web.Dist, "dist")
 	if err != nil {
-		return nil, "", err
+		closeStore()
+		return nil, "", nil, err
 	}
 	h := api.New(api.Config{
 		Store:   store,
@@ -100,7 +114,7 @@ func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Ha
 			return nil, fmt.Errorf("no plan %q", plan)
 		},
 	})
-	return h, store.Kind(), nil
+	return h, store.Kind(), closeStore, nil
 }
 
 // serveUntilDone serves until ctx ends (SIGTERM or interrupt), then shuts

@@ -5,12 +5,20 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
-// testStores lists the stores every API test runs against.
+// TestMain shares one scratch PostGIS database across the package.
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// testStores lists the stores every API test runs against: the embedded
+// one, and PostGIS when TEST_DATABASE_URL reaches a server (required in CI).
 func testStores(t *testing.T) []namedStore {
-	return []namedStore{{"embedded", memstore.New(loadDataset(t))}}
+	var out []namedStore
+	for _, s := range storetest.Stores(t) {
+		out = append(out, namedStore{s.Name, s.Store})
+	}
+	return out
 }
 
 func domainBound(minLon, minLat, maxLon, maxLat float64) orb.Bound {
