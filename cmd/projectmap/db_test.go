@@ -41,7 +41,7 @@ func TestMigrateImportServe(t *testing.T) {
 	if err := runMigrate(ctx, nil, env(url), &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "applied 1 migrations") {
+	if !strings.Contains(out.String(), "applied 2 migrations") {
 		t.Errorf("migrate said %q", out.String())
 	}
 	out.Reset()

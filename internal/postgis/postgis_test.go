@@ -531,3 +531,35 @@ func TestLengthsKM(t *testing.T) {
 		t.Errorf("unknown layer: %v", err)
 	}
 }
+
+// TestCacheFollowsTheData checks that plans, districts and layers kept in
+// memory are read again once the data changes, here by a collection import.
+func TestCacheFollowsTheData(t *testing.T) {
+	ctx := context.Background()
+	s := freshStore(t)
+	ds := storetest.Dataset(t)
+	if _, err := postgis.Import(ctx, s.Pool(), ds); err != nil {
+		t.Fatal(err)
+	}
+	plan := ds.Latest().ID
+	before, err := s.Layers(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Layers(ctx, plan)
+	if err != nil || len(again) != len(before) {
+		t.Fatalf("cached layers: %d, %v", len(again), err)
+	}
+	one := `{"type":"FeatureCollection","features":[{"type":"Feature","id":"c1","geometry":{"type":"Point","coordinates":[108.95,34.25]},"properties":{"name":"桩"}}]}`
+	meta := postgis.CollectionMeta{Title: "充电站", TitleEN: "Chargers", Precision: domain.PrecisionExact, Source: "test"}
+	if _, err := postgis.ImportGeoJSON(ctx, s.Pool(), "", "cache-test", strings.NewReader(one), meta); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Layers(ctx, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+1 || after[len(after)-1].ID != "cache-test" {
+		t.Errorf("after an import the store still lists %d layers, want %d with cache-test", len(after), len(before)+1)
+	}
+}

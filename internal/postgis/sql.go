@@ -211,3 +211,6 @@ const (
 const lengthsSQL = `SELECT s.id, ST_Length(s.geom::geography) / 1000 FROM sites s
 	WHERE s.plan_id = $1 AND s.layer_id = $2 AND GeometryType(s.geom) IN ('LINESTRING', 'MULTILINESTRING')
 	ORDER BY s.ord`
+
+// dataVersion is bumped by triggers on every change to the plan data.
+const dataVersionSQL = `SELECT version FROM data_version`

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"syscall"
 	"time"
 
@@ -30,7 +31,47 @@ import (
 // a lost connection is replaced by the pool on the next request, so the
 // store recovers by itself when the database comes back.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	cache cache
+}
+
+// cache keeps what changes only with the data (plans, districts, zones,
+// layers) for as long as data_version, which triggers bump on every
+// change, stays the same: a request then reads one small row instead of
+// all of them.
+type cache struct {
+	mu        sync.Mutex
+	version   int64
+	plans     []domain.Plan
+	districts []domain.District
+	zones     []domain.Zone
+	layers    map[string][]domain.LayerInfo
+}
+
+// dataVersion reads the current data version and drops the cache if the
+// data changed since it was filled.
+func (s *Store) dataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.pool.QueryRow(ctx, dataVersionSQL).Scan(&v); err != nil {
+		return 0, mapErr(ctx, err)
+	}
+	s.cache.mu.Lock()
+	if s.cache.version != v {
+		s.cache.version = v
+		s.cache.plans, s.cache.districts, s.cache.zones = nil, nil, nil
+		s.cache.layers = map[string][]domain.LayerInfo{}
+	}
+	s.cache.mu.Unlock()
+	return v, nil
+}
+
+// remember stores a value read for version v, unless the data moved on.
+func (s *Store) remember(v int64, fill func(c *cache)) {
+	s.cache.mu.Lock()
+	if s.cache.version == v {
+		fill(&s.cache)
+	}
+	s.cache.mu.Unlock()
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -89,7 +130,9 @@ func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 }
 
 // New wraps an existing pool. The caller keeps ownership: Close closes it.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, cache: cache{layers: map[string][]domain.LayerInfo{}}}
+}
 
 // Pool returns the store's connection pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -113,6 +156,25 @@ func (s *Store) Plans(ctx context.Context) ([]domain.Plan, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	cached := s.cache.plans
+	s.cache.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
+	plans, err := s.loadPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(v, func(c *cache) { c.plans = plans })
+	return plans, nil
+}
+
+func (s *Store) loadPlans(ctx context.Context) ([]domain.Plan, error) {
 	var plans []domain.Plan
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		var err error
@@ -131,6 +193,24 @@ func (s *Store) Districts(ctx context.Context) ([]domain.District, []domain.Zone
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.cache.mu.Lock()
+	districts, zones := s.cache.districts, s.cache.zones
+	s.cache.mu.Unlock()
+	if districts != nil {
+		return districts, zones, nil
+	}
+	if districts, zones, err = s.loadDistricts(ctx); err != nil {
+		return nil, nil, err
+	}
+	s.remember(v, func(c *cache) { c.districts, c.zones = districts, zones })
+	return districts, zones, nil
+}
+
+func (s *Store) loadDistricts(ctx context.Context) ([]domain.District, []domain.Zone, error) {
 	batch := &pgx.Batch{}
 	var districts []domain.District
 	var zones []domain.Zone
@@ -180,6 +260,24 @@ func (s *Store) Layers(ctx context.Context, plan string) ([]domain.LayerInfo, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	infos, ok := s.cache.layers[plan]
+	s.cache.mu.Unlock()
+	if ok {
+		return infos, nil
+	}
+	if infos, err = s.loadLayers(ctx, plan); err != nil {
+		return nil, err
+	}
+	s.remember(v, func(c *cache) { c.layers[plan] = infos })
+	return infos, nil
+}
+
+func (s *Store) loadLayers(ctx context.Context, plan string) ([]domain.LayerInfo, error) {
 	batch := &pgx.Batch{}
 	var planExists bool
 	batch.Queue(planExistsSQL, plan).QueryRow(func(row pgx.Row) error { return row.Scan(&planExists) })
