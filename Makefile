@@ -24,19 +24,20 @@ test: web deps db
 	$(GO) run ./cmd/projectmap data check
 	$(GO) test -count=1 ./...
 
-# Go benchmarks, then a 10 s loopback load test of the biggest layer against
-# the built binary, printing requests/s, p50/p99 and the server's RSS.
+# Go benchmarks (the in-process ones 8 times, summarised by benchstat as
+# medians), the PostGIS benchmarks (which report their own medians), the
+# synthetic scale run at 10k, 100k and 1M sites, then a 10 s loopback load
+# test of the biggest layer against the built binary, printing requests/s,
+# p50/p99 and the server's RSS.
 LOAD_ADDR ?= 127.0.0.1:18080
 bench: build db
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -count 8 ./internal/api/ > bin/bench-api.txt
+	$(GO) tool benchstat bin/bench-api.txt
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/postgis/
 	$(GO) run ./cmd/projectmap data synth --scale --database-url '$(TEST_DATABASE_URL)'
 	@./$(BIN) serve --addr $(LOAD_ADDR) 2>/dev/null & pid=$$!; \
 	trap "kill $$pid 2>/dev/null" EXIT; \
 	$(GO) run ./cmd/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
-
-check-data:
-	$(GO) run ./cmd/projectmap data check
-	$(GO) run ./cmd/projectmap data summary
 
 APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium)
 deps:
