@@ -170,9 +170,10 @@ func importCollection(ctx context.Context, store *postgis.Store, plan, collectio
 
 // openPostGIS opens the PostGIS store for serve. It applies pending
 // migrations, or with migrate false refuses to start while any are
-// pending, and imports the embedded geodata into a database that holds no
-// plan yet. The returned function closes the store.
-func openPostGIS(ctx context.Context, url string, migrate bool, log *slog.Logger) (domain.Store, func(), error) {
+// pending, and imports ds into a database that holds no plan yet; a
+// database with data is left as it is, with a warning when it differs from
+// ds. The returned function closes the store.
+func openPostGIS(ctx context.Context, url string, migrate bool, ds *dataset.Dataset, log *slog.Logger) (domain.Store, func(), error) {
 	store, err := postgis.Open(ctx, url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to PostGIS: %w", err)
@@ -200,15 +201,21 @@ func openPostGIS(ctx context.Context, url string, migrate bool, log *slog.Logger
 		return fail(err)
 	}
 	if empty {
-		ds, err := dataset.Load(geodata.Files)
-		if err != nil {
-			return fail(fmt.Errorf("loading geodata: %w", err))
-		}
 		st, err := postgis.Import(ctx, store.Pool(), ds)
 		if err != nil {
 			return fail(err)
 		}
 		log.Info("imported the embedded geodata into an empty database", "sites", st.Sites, "projects", st.Projects, "took", roundDuration(st.Duration))
+		return store, store.Close, nil
+	}
+	// A database that holds data is never overwritten at start: it may hold
+	// what staff changed there. Say when it differs from this binary's data.
+	held, err := postgis.ImportedChecksum(ctx, store.Pool())
+	if err != nil {
+		return fail(err)
+	}
+	if embedded, err := postgis.Checksum(ds); err == nil && held != embedded {
+		log.Warn("the database holds other geodata than this binary embeds; run projectmap import to replace it", "database_checksum", held, "embedded_checksum", embedded)
 	}
 	return store, store.Close, nil
 }

@@ -90,12 +90,12 @@ func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Ha
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("loading geodata: %w", err)
 	}
-	var store domain.Store = memstore.New(ds)
+	var store domain.Store
 	closeStore := func() {}
-	if cfg.databaseURL != "" {
-		if store, closeStore, err = openPostGIS(ctx, cfg.databaseURL, cfg.migrate, log); err != nil {
-			return nil, "", nil, err
-		}
+	if cfg.databaseURL == "" {
+		store = memstore.New(ds)
+	} else if store, closeStore, err = openPostGIS(ctx, cfg.databaseURL, cfg.migrate, ds, log); err != nil {
+		return nil, "", nil, err
 	}
 	webFS, err := fs.Sub(web.Dist, "dist")
 	if err != nil {
@@ -107,12 +107,6 @@ func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Ha
 		Logger:  log,
 		Basemap: cfg.basemap,
 		Web:     webFS,
-		DataQuality: func(plan string) (any, error) {
-			if p := ds.Plan(plan); p != nil {
-				return dataset.Summarize(p), nil
-			}
-			return nil, fmt.Errorf("no plan %q", plan)
-		},
 	})
 	return h, store.Kind(), closeStore, nil
 }

@@ -50,15 +50,11 @@ var fixedNow = time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)
 // newServer builds the whole HTTP service over a store.
 func newServer(t testing.TB, store domain.Store) *httptest.Server {
 	t.Helper()
-	data := loadDataset(t)
 	h := api.New(api.Config{
 		Store:   store,
 		Basemap: api.Basemap{URL: "https://tile.example/{z}/{x}/{y}.png", Attribution: "test tiles"},
 		Now:     func() time.Time { return fixedNow },
 		Web:     fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>map</title>")}},
-		DataQuality: func(plan string) (any, error) {
-			return dataset.Summarize(data.Plan(plan)), nil
-		},
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -271,6 +267,11 @@ func TestBadInput(t *testing.T) {
 func TestNeverInternalError(t *testing.T) {
 	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
 		paths := []string{"/ogc", "/ogc/collections", "/ogc/collections/schools", "/ogc/collections/schools/items", "/ogc/collections/schools/items/x", "/api/projects", "/api/projects/1", "/api/data-quality", "/api/config"}
+		for _, bad := range []string{"/ogc/collections/schools/items/a%00b", "/ogc/collections/schools/items/%C3%28", "/ogc/collections/%C3%28/items", "/ogc/collections/schools/items?district=%C3%28", "/api/projects?plan=%00"} {
+			if r := get(t, srv, bad); r.status >= 500 {
+				t.Errorf("GET %s: %d %s", bad, r.status, r.body)
+			}
+		}
 		queries := []string{"", "?", "?&&", "?bbox=", "?bbox=,,,", "?limit=", "?asof=", "?district=%E4%B8%B4", "?project=0", "?status=", "?offset=999999", "?bbox=108.9,34.2,108.9,34.2", "?asof=0001-01-01", "?plan=%00", "?%ff=1"}
 		for _, p := range paths {
 			for _, q := range queries {
@@ -619,6 +620,48 @@ func TestCoverage(t *testing.T) {
 		}
 		if r := get(t, srv, "/api/coverage?f=pdf"); r.status != 400 {
 			t.Errorf("f=pdf: %d", r.status)
+		}
+	})
+}
+
+func TestHEAD(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		for _, path := range []string{"/healthz", "/ogc", "/ogc/collections/intersections/items", "/api/projects", "/"} {
+			req, _ := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+			res, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || len(body) != 0 {
+				t.Errorf("HEAD %s: %d with %d bytes, want 200 and none", path, res.StatusCode, len(body))
+			}
+			if path != "/healthz" && res.Header.Get("ETag") == "" {
+				t.Errorf("HEAD %s: no ETag", path)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodHead, srv.URL+"/ogc/collections/nowhere", nil)
+		if res, err := srv.Client().Do(req); err != nil || res.StatusCode != 404 {
+			t.Errorf("HEAD of an unknown collection: %v %v", res, err)
+		}
+	})
+}
+
+// TestDataQualityDescribesTheStore: the report served equals the one
+// "projectmap data summary" prints for the geodata the store was loaded from.
+func TestDataQualityDescribesTheStore(t *testing.T) {
+	want, err := json.Marshal(dataset.Summarize(loadDataset(t).Latest()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		r := get(t, srv, "/api/data-quality")
+		var got, exp any
+		json.Unmarshal(r.body, &got)
+		json.Unmarshal(want, &exp)
+		if diff := cmp.Diff(exp, got); diff != "" {
+			t.Errorf("data-quality differs from data summary (-summary +served):\n%s", diff)
 		}
 	})
 }

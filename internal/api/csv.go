@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -83,6 +84,11 @@ func cell(v any) string {
 	case nil:
 		return ""
 	case string:
+		// A text cell that a spreadsheet would read as a formula is quoted,
+		// so that an imported name cannot run in a reader's Excel.
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			return "'" + v
+		}
 		return v
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)

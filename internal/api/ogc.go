@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -315,7 +317,11 @@ func (s *server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	site, err := s.cfg.Store.Site(ctx, p.ID, c.Param("collection"), c.Param("feature"))
+	id := c.Param("feature")
+	if !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
+		return domain.Errorf(domain.ErrNotFound, "no feature %q in collection %q", id, c.Param("collection"))
+	}
+	site, err := s.cfg.Store.Site(ctx, p.ID, c.Param("collection"), id)
 	if err != nil {
 		return err
 	}

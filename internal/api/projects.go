@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 )
 
@@ -110,23 +111,23 @@ func (s *server) project(c echo.Context) error {
 	return domain.Errorf(domain.ErrNotFound, "plan %s has no project %d", p.ID, n)
 }
 
+// dataQuality is the report of "projectmap data summary", computed from
+// what the store holds.
 func (s *server) dataQuality(c echo.Context) error {
 	q, _, err := query(c, jsonOnly, "plan")
 	if err != nil {
 		return err
 	}
-	p, err := s.plan(c.Request().Context(), q)
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, q)
 	if err != nil {
 		return err
 	}
-	if s.cfg.DataQuality == nil {
-		return domain.Errorf(domain.ErrNotFound, "no data-quality report is available")
-	}
-	report, err := s.cfg.DataQuality(p.ID)
+	held, err := dataset.FromStore(ctx, s.cfg.Store, p.ID)
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, mediaJSON, report)
+	return writeJSON(c, mediaJSON, dataset.Summarize(held))
 }
 
 func (s *server) config(c echo.Context) error {

@@ -18,24 +18,28 @@ func routes(e *echo.Echo, s *server) {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 256}))
 	e.Use(etags)
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
+	// Every resource answers GET and HEAD.
+	get := func(path string, h echo.HandlerFunc) {
+		e.GET(path, h)
+		e.HEAD(path, h)
+	}
+	get("/healthz", s.healthz)
+	get("/readyz", s.readyz)
 
-	ogc := e.Group("/ogc")
-	ogc.GET("", s.landing)
-	ogc.GET("/", s.landing)
-	ogc.GET("/api", s.openAPI)
-	ogc.GET("/conformance", s.conformance)
-	ogc.GET("/collections", s.collections)
-	ogc.GET("/collections/:collection", s.collection)
-	ogc.GET("/collections/:collection/items", s.items)
-	ogc.GET("/collections/:collection/items/:feature", s.item)
+	get("/ogc", s.landing)
+	get("/ogc/", s.landing)
+	get("/ogc/api", s.openAPI)
+	get("/ogc/conformance", s.conformance)
+	get("/ogc/collections", s.collections)
+	get("/ogc/collections/:collection", s.collection)
+	get("/ogc/collections/:collection/items", s.items)
+	get("/ogc/collections/:collection/items/:feature", s.item)
 
-	e.GET("/api/config", s.config)
-	e.GET("/api/projects", s.projects)
-	e.GET("/api/projects/:number", s.project)
-	e.GET("/api/data-quality", s.dataQuality)
-	e.GET("/api/coverage", s.coverage)
+	get("/api/config", s.config)
+	get("/api/projects", s.projects)
+	get("/api/projects/:number", s.project)
+	get("/api/data-quality", s.dataQuality)
+	get("/api/coverage", s.coverage)
 
-	e.GET("/*", s.web)
+	get("/*", s.web)
 }

@@ -28,9 +28,6 @@ type Config struct {
 	Now func() time.Time
 	// Web holds the built front end (index.html, app.js, app.css) at its root.
 	Web fs.FS
-	// DataQuality returns the data-quality report of a plan (the same as
-	// "projectmap data summary").
-	DataQuality func(plan string) (any, error)
 }
 
 // New returns the HTTP handler for the whole service.

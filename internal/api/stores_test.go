@@ -8,11 +8,10 @@ import (
 	"projectmap/internal/storetest"
 )
 
-// TestMain shares one scratch PostGIS database across the package.
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 // testStores lists the stores every API test runs against: the embedded
-// one, and PostGIS when TEST_DATABASE_URL reaches a server (required in CI).
+// one, and PostGIS when TEST_DATABASE_URL reaches a server (required in
+// CI), in a scratch database of the test's own, built from the real
+// migrations and dropped when the test ends.
 func testStores(t *testing.T) []namedStore {
 	var out []namedStore
 	for _, s := range storetest.Stores(t) {

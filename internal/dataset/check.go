@@ -212,8 +212,8 @@ func (c *checker) site(p *Plan, file string, s domain.Site) {
 		c.add(file, s.ID, "district %q is not a known adcode", s.District)
 		return
 	}
-	// A zone's or a whole district's position says nothing finer to check.
-	if s.Precision == domain.PrecisionZone || s.Precision == domain.PrecisionDistrict || s.Layer == "districts" {
+	// A zone's position says nothing about districts; a district is itself.
+	if s.Precision == domain.PrecisionZone || s.Layer == "districts" {
 		return
 	}
 	if !inside(d.Geometry, s.Geometry) {

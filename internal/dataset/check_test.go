@@ -71,6 +71,7 @@ func TestLoadRejects(t *testing.T) {
 		{"duplicate id", "plans/t-2024/layers/old-communities.geojson", `"id":"old-community-other"`, `"id":"old-community-renhan"`, []string{"old-community-renhan", "already used"}},
 		{"non-slug id", "plans/t-2024/layers/old-communities.geojson", `"id":"old-community-other"`, `"id":"Old Community"`, []string{"ASCII slug"}},
 		{"outside its district", "plans/t-2024/layers/old-communities.geojson", `[109.2,34.3]`, `[108.2,34.3]`, []string{"old-community-renhan", "outside its district 临潼区"}},
+		{"district-precision point outside its district", "plans/t-2024/layers/old-communities.geojson", `[109.2,34.3]},"properties":{"id":"old-community-renhan","project":15,"name":"任韩小区","name_en":"Renhan","district":"610115","precision":"town"`, `[107,33]},"properties":{"id":"old-community-renhan","project":15,"name":"任韩小区","name_en":"Renhan","district":"610115","precision":"district"`, []string{"old-community-renhan", "outside its district"}},
 		{"swapped coordinates", "plans/t-2024/layers/old-communities.geojson", `[109.2,34.3]`, `[34.3,109.2]`, []string{"old-community-renhan", "invalid geometry"}},
 		{"bad precision", "plans/t-2024/layers/old-communities.geojson", `"precision":"town","source":"town centre"}},`, `"precision":"roughly","source":"town centre"}},`, []string{"precision \"roughly\""}},
 		{"no source", "plans/t-2024/layers/old-communities.geojson", `"source":"town centre"}},`, `"source":""}},`, []string{"source is empty"}},

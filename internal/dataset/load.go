@@ -432,11 +432,18 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 		l.problem(path.Join("plans", p.ID, "plan.json"), layer.ID, "layer derives from project %d, which does not exist", layer.Project)
 		return nil
 	}
+	// The layer follows the schedule measured by its metric, else the
+	// schedule that has the layer's own id (such as parking's steps).
 	schedule := ""
 	for _, s := range pr.Schedules {
 		if s.Metric == layer.DerivedMetric {
 			schedule = s.ID
 			break
+		}
+	}
+	for _, s := range pr.Schedules {
+		if schedule == "" && s.ID == layer.ID {
+			schedule = s.ID
 		}
 	}
 	var sites []domain.Site

@@ -1,11 +1,13 @@
 package dataset_test
 
 import (
+	"math"
 	"sync"
 	"testing"
 
 	"projectmap/geodata"
 	"projectmap/internal/dataset"
+	"projectmap/internal/domain"
 )
 
 var (
@@ -177,6 +179,48 @@ func TestEverySiteIsHonest(t *testing.T) {
 	for _, s := range p.Sites {
 		if s.Source == "" || !s.Precision.Valid() {
 			t.Errorf("%s: source %q precision %q", s.ID, s.Source, s.Precision)
+		}
+	}
+}
+
+// TestProgressFollowsThePlansOwnFigures pins schedules whose progress the
+// plan states outright, and the schedules derived layers follow.
+func TestProgressFollowsThePlansOwnFigures(t *testing.T) {
+	_, p := xian2024(t)
+	schedule := func(project int, id string) domain.Schedule {
+		for _, s := range p.Project(project).Schedules {
+			if s.ID == id {
+				return s
+			}
+		}
+		t.Fatalf("project %d has no schedule %s", project, id)
+		return domain.Schedule{}
+	}
+	tests := []struct {
+		project  int
+		schedule string
+		asof     string
+		planned  float64
+		status   domain.Status
+	}{
+		{27, "sewage", "2024-06-30", 0.30, domain.StatusInProgress},
+		{27, "sewage", "2024-09-30", 0.60, domain.StatusInProgress},
+		{27, "sewage", "2024-12-31", 1, domain.StatusCompleted},
+		{23, "opera-shows", "2024-10-15", 1, domain.StatusInProgress}, // 1,000 shows by Q3, the year's task closes in Q4
+		{4, "charging-piles", "2024-06-30", 2400.0 / 4700, domain.StatusInProgress},
+		{28, "service-circles", "2024-07-31", 0, domain.StatusNotStarted},
+	}
+	for _, tt := range tests {
+		asof, _ := domain.ParseDate(tt.asof)
+		got := schedule(tt.project, tt.schedule).Progress(asof)
+		if got.Status != tt.status || math.Abs(got.Planned-tt.planned) > 1e-9 {
+			t.Errorf("project %d %s on %s: %+v, want %s %.3f", tt.project, tt.schedule, tt.asof, got, tt.status, tt.planned)
+		}
+	}
+	for _, s := range p.Sites {
+		want := map[string]string{"parking": "parking", "model-villages": "model-villages", "charging-piles": "charging-piles", "service-circles": "service-circles"}[s.Layer]
+		if want != "" && s.Schedule != want {
+			t.Errorf("%s follows schedule %q, want %q", s.ID, s.Schedule, want)
 		}
 	}
 }

@@ -1,11 +1,14 @@
 package dataset
 
 import (
+	"context"
 	"math"
 	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
+
+	"projectmap/internal/domain"
 )
 
 // Summary is the data-quality report of one plan: what the data holds,
@@ -187,4 +190,35 @@ func deliveries(p *Plan) []DeliveryCheck {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Site < out[j].Site })
 	return out
+}
+
+// FromStore reads a plan and every site of its layers back from a store,
+// so that the report can describe what a store holds (a database may
+// hold collections imported beside the geodata).
+func FromStore(ctx context.Context, store domain.Store, planID string) (*Plan, error) {
+	plans, err := store.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		if p.ID != planID {
+			continue
+		}
+		out := &Plan{Plan: p}
+		layers, err := store.Layers(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Layers = out.Layers[:0:0]
+		for _, l := range layers {
+			out.Layers = append(out.Layers, l.Layer)
+			page, err := store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: l.ID})
+			if err != nil {
+				return nil, err
+			}
+			out.Sites = append(out.Sites, page.Sites...)
+		}
+		return out, nil
+	}
+	return nil, domain.Errorf(domain.ErrNotFound, "no plan %q", planID)
 }

@@ -95,8 +95,12 @@ func (s Schedule) Progress(asof Date) Progress {
 	if len(s.Milestones) == 0 || asof.Before(s.Start()) {
 		return Progress{Status: StatusNotStarted}
 	}
+	// Complete only once the last step is due: figures can reach the
+	// target early while the plan still lists a step to come (project 23
+	// reaches 1,000 shows by Q3 and "completes the year's task" in Q4).
 	p := s.Planned(asof)
-	if p >= 1 {
+	last := s.Milestones[len(s.Milestones)-1].Date
+	if p >= 1 && !asof.Before(last) {
 		return Progress{Status: StatusCompleted, Planned: 1}
 	}
 	return Progress{Status: StatusInProgress, Planned: p}

@@ -32,6 +32,14 @@ var circles = Schedule{ID: "circles", Milestones: []Milestone{
 	{Date: d("2024-12-31"), Text: "12月,公示并公布"},
 }}
 
+// shows is project 23's: the figures reach the target a quarter early.
+var shows = Schedule{ID: "opera-shows", Metric: "opera_shows", Milestones: []Milestone{
+	{Date: d("2024-03-31"), Quantities: map[string]float64{"opera_shows": 300}},
+	{Date: d("2024-06-30"), Quantities: map[string]float64{"opera_shows": 650}},
+	{Date: d("2024-09-30"), Quantities: map[string]float64{"opera_shows": 1000}},
+	{Date: d("2024-12-31"), Quantities: map[string]float64{"opera_shows": 1000}, Text: "四季度,完成年度演出任务"},
+}}
+
 func TestScheduleProgress(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -50,6 +58,8 @@ func TestScheduleProgress(t *testing.T) {
 		{"circles after two steps", circles, "2024-11-01", Progress{Status: StatusInProgress, Planned: 0.5}},
 		{"circles done", circles, "2024-12-31", Progress{Status: StatusCompleted, Planned: 1}},
 		{"empty schedule", Schedule{}, "2024-06-01", Progress{Status: StatusNotStarted}},
+		{"figures reached, a step to come", shows, "2024-10-01", Progress{Status: StatusInProgress, Planned: 1}},
+		{"figures reached and last step due", shows, "2024-12-31", Progress{Status: StatusCompleted, Planned: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

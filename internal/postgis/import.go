@@ -290,3 +290,14 @@ func copySites(ctx context.Context, tx pgx.Tx, rows []siteRow) error {
 	}))
 	return err
 }
+
+// ImportedChecksum returns the checksum of the dataset the database last
+// imported, or "" if it never imported one.
+func ImportedChecksum(ctx context.Context, pool *pgxpool.Pool) (string, error) {
+	var last string
+	err := pool.QueryRow(ctx, lastChecksumSQL).Scan(&last)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return last, mapErr(ctx, err)
+}

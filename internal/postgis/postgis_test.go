@@ -20,8 +20,6 @@ import (
 	"projectmap/internal/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 // TestConformance runs the one suite on the PostGIS store.
 func TestConformance(t *testing.T) {
 	s := storetest.PostGIS(t)

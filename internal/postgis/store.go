@@ -439,6 +439,12 @@ func mapErr(ctx context.Context, err error) error {
 	if unavailable(err) {
 		return &domain.Error{Kind: domain.ErrUnavailable, Message: "the database is unavailable", Err: err}
 	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05") {
+		// A value the database cannot hold as text (a NUL, broken UTF-8)
+		// came from a client: its mistake, not ours.
+		return &domain.Error{Kind: domain.ErrInvalid, Message: "not valid UTF-8 text", Err: err}
+	}
 	return &domain.Error{Kind: domain.ErrInternal, Message: "database error", Err: err}
 }
 

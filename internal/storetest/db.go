@@ -160,66 +160,13 @@ func local(serverURL string) bool {
 	return false
 }
 
-// The shared database: one per test binary when Main runs it, created on
-// first use, imported once and dropped when the binary ends.
-var shared struct {
-	mu      sync.Mutex
-	enabled bool // Main is running the tests
-	store   *postgis.Store
-	name    string
-	err     error
-}
-
-// Main runs a package's tests with one shared PostGIS database, created on
-// first use by PostGIS or Stores and dropped at the end. Call it from
-// TestMain:
-//
-//	func TestMain(m *testing.M) { storetest.Main(m) }
-//
-// Without it, every PostGIS call builds and drops a database of its own.
-func Main(m *testing.M) {
-	shared.mu.Lock()
-	shared.enabled = true
-	shared.mu.Unlock()
-	code := m.Run()
-	shared.mu.Lock()
-	if shared.store != nil {
-		shared.store.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		if err := postgis.DropDatabase(ctx, server.url, shared.name); err != nil {
-			fmt.Fprintf(os.Stderr, "storetest: dropping %s: %v\n", shared.name, err)
-			if code == 0 {
-				code = 1
-			}
-		}
-		cancel()
-	}
-	shared.mu.Unlock()
-	os.Exit(code)
-}
-
 // PostGIS returns a PostGIS store holding the geodata, built from the real
-// migrations and Import in a scratch database. Under Main the database is
-// shared by the whole test binary (tests must not write to it); otherwise
-// it is tb's own and dropped when tb ends. Without a server it skips tb,
-// and fails it when CI=true.
+// migrations and Import in a scratch database of tb's own, dropped when tb
+// ends. Without a server it skips tb, and fails it when CI=true.
 func PostGIS(tb testing.TB) *postgis.Store {
 	tb.Helper()
 	requireServer(tb)
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if !shared.enabled {
-		return importedStore(tb, NewDatabase(tb))
-	}
-	if shared.store == nil && shared.err == nil {
-		var dbURL string
-		dbURL, shared.name = newDatabase(tb, true)
-		shared.store, shared.err = openImported(dbURL)
-	}
-	if shared.err != nil {
-		tb.Fatalf("shared PostGIS store: %v", shared.err)
-	}
-	return shared.store
+	return importedStore(tb, NewDatabase(tb))
 }
 
 func importedStore(tb testing.TB, dbURL string) *postgis.Store {
