@@ -15,7 +15,7 @@ import (
 var reserved = map[string]bool{
 	"id": true, "layer": true, "project": true, "name": true, "name_en": true,
 	"district": true, "district_name": true, "district_name_en": true, "zone": true,
-	"zone_name": true, "status": true, "progress": true, "precision": true,
+	"zone_name": true, "zone_name_en": true, "status": true, "progress": true, "precision": true,
 	"source": true, "schedule": true, "milestones": true, "plan": true,
 }
 
@@ -53,12 +53,12 @@ func (l *lookup) progress(s domain.Site, asof domain.Date) (domain.Progress, boo
 // feature turns a site into a GeoJSON feature with the properties every
 // layer shares, then the site's own attributes.
 func (l *lookup) feature(s domain.Site, asof domain.Date) feature {
-	var districtName, districtNameEN, zoneName string
+	var districtName, districtNameEN, zoneName, zoneNameEN string
 	if d, ok := l.districts[s.District]; ok {
 		districtName, districtNameEN = d.Name, d.NameEN
 	}
 	if z, ok := l.zones[s.Zone]; ok {
-		zoneName = z.Name
+		zoneName, zoneNameEN = z.Name, z.NameEN
 	}
 	var status, progress any
 	if prog, ok := l.progress(s, asof); ok {
@@ -69,7 +69,7 @@ func (l *lookup) feature(s domain.Site, asof domain.Date) feature {
 		prop{"id", s.ID}, prop{"plan", s.PlanID}, prop{"layer", s.Layer}, prop{"project", s.Project},
 		prop{"name", s.Name}, prop{"name_en", s.NameEN},
 		prop{"district", s.District}, prop{"district_name", districtName}, prop{"district_name_en", districtNameEN},
-		prop{"zone", s.Zone}, prop{"zone_name", zoneName},
+		prop{"zone", s.Zone}, prop{"zone_name", zoneName}, prop{"zone_name_en", zoneNameEN},
 		prop{"status", status}, prop{"progress", progress},
 		prop{"precision", s.Precision}, prop{"source", s.Source}, prop{"schedule", s.Schedule},
 	)
