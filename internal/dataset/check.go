@@ -2,13 +2,13 @@ package dataset
 
 import (
 	"fmt"
-	"math"
 	"path"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/geomutil"
 )
 
 // Check validates the loaded data as a whole: unique ids, valid
@@ -261,69 +261,15 @@ func touches(district orb.Geometry, g orb.Geometry) bool {
 	return false
 }
 
-// validGeometry returns why g is not a valid WGS84 geometry, or "".
+// validGeometry returns why g is not a valid WGS84 geometry for this
+// city's data, or "": on top of geomutil.Invalid, every coordinate must lie
+// in China, which catches swapped latitude and longitude.
 func validGeometry(g orb.Geometry) string {
-	switch g := g.(type) {
-	case nil:
-		return "missing"
-	case orb.Point:
-		if math.IsNaN(g[0]) || g[0] < -180 || g[0] > 180 || g[1] < -90 || g[1] > 90 {
-			return fmt.Sprintf("point %v is not a WGS84 lon/lat", g)
-		}
-		if g[0] < 70 || g[0] > 140 || g[1] < 15 || g[1] > 55 {
-			return fmt.Sprintf("point %v is outside China (lat/lon swapped?)", g)
-		}
-	case orb.MultiPoint:
-		for _, p := range g {
-			if m := validGeometry(p); m != "" {
-				return m
-			}
-		}
-		if len(g) == 0 {
-			return "empty multipoint"
-		}
-	case orb.LineString:
-		if len(g) < 2 {
-			return "a line needs at least two points"
-		}
-		return validGeometry(orb.MultiPoint(g))
-	case orb.MultiLineString:
-		if len(g) == 0 {
-			return "empty multilinestring"
-		}
-		for _, ls := range g {
-			if m := validGeometry(ls); m != "" {
-				return m
-			}
-		}
-	case orb.Ring:
-		if len(g) < 4 {
-			return "a ring needs at least four points"
-		}
-		if !g.Closed() {
-			return "ring is not closed"
-		}
-		return validGeometry(orb.MultiPoint(g))
-	case orb.Polygon:
-		if len(g) == 0 {
-			return "empty polygon"
-		}
-		for _, r := range g {
-			if m := validGeometry(r); m != "" {
-				return m
-			}
-		}
-	case orb.MultiPolygon:
-		if len(g) == 0 {
-			return "empty multipolygon"
-		}
-		for _, p := range g {
-			if m := validGeometry(p); m != "" {
-				return m
-			}
-		}
-	default:
-		return fmt.Sprintf("unsupported geometry %T", g)
+	if msg := geomutil.Invalid(g); msg != "" {
+		return msg
+	}
+	if b := g.Bound(); b.Min[0] < 70 || b.Max[0] > 140 || b.Min[1] < 15 || b.Max[1] > 55 {
+		return fmt.Sprintf("coordinates %v–%v lie outside China (lat/lon swapped?)", b.Min, b.Max)
 	}
 	return ""
 }

@@ -13,10 +13,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/paulmach/orb"
+
 	"github.com/paulmach/orb/geojson"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/geomutil"
 )
 
 // CollectionMeta describes a collection imported from an external GeoJSON
@@ -236,7 +237,7 @@ func collectionSite(raw json.RawMessage, meta CollectionMeta, known map[string]b
 		return s, "no geometry"
 	}
 	s.Geometry = f.Geometry.Geometry()
-	if msg := checkGeometry(s.Geometry); msg != "" {
+	if msg := geomutil.Invalid(s.Geometry); msg != "" {
 		return s, "invalid geometry: " + msg
 	}
 	props := f.Properties
@@ -337,61 +338,4 @@ func collectionSite(raw json.RawMessage, meta CollectionMeta, known map[string]b
 		s.Attrs = attrs
 	}
 	return s, ""
-}
-
-// checkGeometry says why g cannot be stored as a WGS84 site, or "".
-func checkGeometry(g orb.Geometry) string {
-	switch g := g.(type) {
-	case orb.Point:
-		if math.IsNaN(g[0]) || math.IsNaN(g[1]) || g[0] < -180 || g[0] > 180 || g[1] < -90 || g[1] > 90 {
-			return fmt.Sprintf("point %v is not a WGS84 lon/lat", g)
-		}
-	case orb.MultiPoint:
-		if len(g) == 0 {
-			return "empty MultiPoint"
-		}
-		for _, p := range g {
-			if m := checkGeometry(p); m != "" {
-				return m
-			}
-		}
-	case orb.LineString:
-		if len(g) < 2 {
-			return "a LineString needs at least two points"
-		}
-		return checkGeometry(orb.MultiPoint(g))
-	case orb.MultiLineString:
-		if len(g) == 0 {
-			return "empty MultiLineString"
-		}
-		for _, ls := range g {
-			if m := checkGeometry(ls); m != "" {
-				return m
-			}
-		}
-	case orb.Polygon:
-		if len(g) == 0 {
-			return "empty Polygon"
-		}
-		for _, r := range g {
-			if len(r) < 4 || !r.Closed() {
-				return "a ring needs at least four points and must be closed"
-			}
-			if m := checkGeometry(orb.MultiPoint(r)); m != "" {
-				return m
-			}
-		}
-	case orb.MultiPolygon:
-		if len(g) == 0 {
-			return "empty MultiPolygon"
-		}
-		for _, p := range g {
-			if m := checkGeometry(p); m != "" {
-				return m
-			}
-		}
-	default:
-		return fmt.Sprintf("%s is not supported", g.GeoJSONType())
-	}
-	return ""
 }
