@@ -38,16 +38,12 @@ type coverageRow struct {
 // and zones, per 100,000 residents where the population is known: the
 // planners' "who is left out?" table, as JSON or CSV.
 func (s *server) coverage(c echo.Context) error {
-	q, format, err := query(c, jsonCSV, "plan")
+	p, _, format, err := s.planQuery(c, jsonCSV)
 	if err != nil {
 		return err
 	}
 	asCSV := format == "csv"
 	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
 	districts, zones, err := s.cfg.Store.Districts(ctx)
 	if err != nil {
 		return err

@@ -107,15 +107,11 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 }
 
 func (s *server) collections(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan")
+	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
 	infos, err := s.cfg.Store.Layers(ctx, p.ID)
 	if err != nil {
 		return err
@@ -146,11 +142,7 @@ func (s *server) layerInfo(c echo.Context, p domain.Plan) (domain.LayerInfo, err
 }
 
 func (s *server) collection(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan")
-	if err != nil {
-		return err
-	}
-	p, err := s.plan(c.Request().Context(), q)
+	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
 		return err
 	}
@@ -301,15 +293,11 @@ func pageLinks(c echo.Context, q domain.SiteQuery, returned, matched int) []link
 }
 
 func (s *server) item(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan", "asof")
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
 	if _, err := s.layerInfo(c, p); err != nil {
 		return err
 	}

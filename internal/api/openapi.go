@@ -7,11 +7,7 @@ import (
 // openAPI serves the OpenAPI 3.0 definition of the OGC API, with the
 // collection ids of the plan as an enumeration.
 func (s *server) openAPI(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan")
-	if err != nil {
-		return err
-	}
-	p, err := s.plan(c.Request().Context(), q)
+	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
 		return err
 	}

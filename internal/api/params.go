@@ -158,6 +158,17 @@ func parseStatus(q url.Values) (domain.Status, error) {
 	return "", domain.Invalid("status", "%q is not one of not_started, in_progress, completed, delayed", v)
 }
 
+// planQuery checks the request like query, with plan always allowed, and
+// returns the plan it names (the latest by default) with the parameters.
+func (s *server) planQuery(c echo.Context, formats []string, allowed ...string) (domain.Plan, url.Values, string, error) {
+	q, format, err := query(c, formats, append([]string{"plan"}, allowed...)...)
+	if err != nil {
+		return domain.Plan{}, nil, "", err
+	}
+	p, err := s.plan(c.Request().Context(), q)
+	return p, q, format, err
+}
+
 // plan returns the plan named by the plan parameter, or the latest.
 func (s *server) plan(ctx context.Context, q url.Values) (domain.Plan, error) {
 	plans, err := s.cfg.Store.Plans(ctx)

@@ -56,11 +56,7 @@ func projectDocOf(p domain.Plan, pr domain.Project, asof domain.Date) projectDoc
 }
 
 func (s *server) projects(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan", "asof", "category")
-	if err != nil {
-		return err
-	}
-	p, err := s.plan(c.Request().Context(), q)
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof", "category")
 	if err != nil {
 		return err
 	}
@@ -86,17 +82,13 @@ func (s *server) projects(c echo.Context) error {
 }
 
 func (s *server) project(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan", "asof")
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof")
 	if err != nil {
 		return err
 	}
 	n, err := strconv.Atoi(c.Param("number"))
 	if err != nil {
 		return domain.Invalid("number", "%q is not a project number", c.Param("number"))
-	}
-	p, err := s.plan(c.Request().Context(), q)
-	if err != nil {
-		return err
 	}
 	asof, err := s.parseAsOf(q)
 	if err != nil {
@@ -114,15 +106,11 @@ func (s *server) project(c echo.Context) error {
 // dataQuality is the report of "projectmap data summary", computed from
 // what the store holds.
 func (s *server) dataQuality(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan")
+	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
 	held, err := dataset.FromStore(ctx, s.cfg.Store, p.ID)
 	if err != nil {
 		return err
@@ -131,11 +119,7 @@ func (s *server) dataQuality(c echo.Context) error {
 }
 
 func (s *server) config(c echo.Context) error {
-	q, _, err := query(c, jsonOnly, "plan")
-	if err != nil {
-		return err
-	}
-	p, err := s.plan(c.Request().Context(), q)
+	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
 		return err
 	}
