@@ -217,6 +217,34 @@ func TestProgressFollowsThePlansOwnFigures(t *testing.T) {
 			t.Errorf("project %d %s on %s: %+v, want %s %.3f", tt.project, tt.schedule, tt.asof, got, tt.status, tt.planned)
 		}
 	}
+	site := func(id string) domain.Site {
+		for _, s := range p.Sites {
+			if s.ID == id {
+				return s
+			}
+		}
+		t.Fatalf("no site %s", id)
+		return domain.Site{}
+	}
+	// Q3 renovates 40 of 高陵's 41 communities; the rest of the 74 close in Q4.
+	sites := []struct {
+		id      string
+		asof    string
+		planned float64
+		status  domain.Status
+	}{
+		{"old-community-gaoling-minying", "2024-09-30", 40.0 / 41, domain.StatusInProgress},
+		{"old-community-gaoling-minying", "2024-12-31", 1, domain.StatusCompleted},
+		{"old-community-lintong-renhan", "2024-09-30", 2.0 / 3, domain.StatusInProgress},
+		{"old-community-lintong-renhan", "2024-12-31", 1, domain.StatusCompleted},
+	}
+	for _, tt := range sites {
+		asof, _ := domain.ParseDate(tt.asof)
+		got := p.Project(15).SiteProgress(site(tt.id), asof)
+		if got.Status != tt.status || math.Abs(got.Planned-tt.planned) > 1e-9 {
+			t.Errorf("%s on %s: %+v, want %s %.3f", tt.id, tt.asof, got, tt.status, tt.planned)
+		}
+	}
 	for _, s := range p.Sites {
 		want := map[string]string{"parking": "parking", "model-villages": "model-villages", "charging-piles": "charging-piles", "service-circles": "service-circles"}[s.Layer]
 		if want != "" && s.Schedule != want {

@@ -180,7 +180,9 @@ func combine(parts []Progress) Progress {
 	return Progress{Status: StatusInProgress, Planned: sum / float64(len(parts))}
 }
 
-// commonMetric returns the one quantity every milestone states, if any.
+// commonMetric returns the quantity that measures a site's own milestones:
+// the one every milestone states, else the only one any milestone states
+// (steps without figures may come before it).
 func commonMetric(ms []Milestone) string {
 	counts := map[string]int{}
 	for _, m := range ms {
@@ -188,17 +190,22 @@ func commonMetric(ms []Milestone) string {
 			counts[k]++
 		}
 	}
-	var keys []string
+	var all []string
 	for k, n := range counts {
 		if n == len(ms) {
-			keys = append(keys, k)
+			all = append(all, k)
 		}
 	}
-	sort.Strings(keys)
-	if len(keys) == 0 {
-		return ""
+	sort.Strings(all)
+	switch {
+	case len(all) > 0:
+		return all[0]
+	case len(counts) == 1:
+		for k := range counts {
+			return k
+		}
 	}
-	return keys[0]
+	return ""
 }
 
 func clamp01(f float64) float64 {

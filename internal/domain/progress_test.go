@@ -86,11 +86,17 @@ func TestProjectAndSiteProgress(t *testing.T) {
 		{Date: d("2024-01-31"), Quantities: map[string]float64{"housing_units": 200}},
 		{Date: d("2024-06-30"), Quantities: map[string]float64{"housing_units": 450}},
 	}}
+	stepsThenFigures := Site{ID: "gaoling-x", Milestones: []Milestone{
+		{Date: d("2024-06-30"), Text: "二季度,招投标"},
+		{Date: d("2024-09-30"), Quantities: map[string]float64{"gaoling": 40}},
+		{Date: d("2024-12-31"), Quantities: map[string]float64{"gaoling": 41}},
+	}}
 	tests := []struct {
 		name string
 		got  Progress
 		want Progress
 	}{
+		{"site measured by the one figure its steps give", p.SiteProgress(stepsThenFigures, d("2024-10-01")), Progress{Status: StatusInProgress, Planned: 40.0 / 41}},
 		{"project in July: one track started", p.Progress(d("2024-07-31")), Progress{Status: StatusInProgress, Planned: (2400.0 / 4700) / 2}},
 		{"project before the year", p.Progress(d("2023-06-01")), Progress{Status: StatusNotStarted}},
 		{"project done", p.Progress(d("2024-12-31")), Progress{Status: StatusCompleted, Planned: 1}},
