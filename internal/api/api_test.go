@@ -665,3 +665,35 @@ func TestDataQualityDescribesTheStore(t *testing.T) {
 		}
 	})
 }
+
+// TestNearest is the planners' "how far to the nearest metro station?".
+func TestNearest(t *testing.T) {
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		doc := decode[struct {
+			Rows []struct {
+				ID       string  `json:"id"`
+				Nearest  string  `json:"nearest"`
+				Meters   float64 `json:"meters"`
+				Within   bool    `json:"within_15_min_walk"`
+				Reliable bool    `json:"reliable"`
+			} `json:"rows"`
+		}](t, get(t, srv, "/api/nearest?from=intersections&to=metro-stations"))
+		if len(doc.Rows) != 16 {
+			t.Fatalf("%d rows, want one per intersection", len(doc.Rows))
+		}
+		for _, r := range doc.Rows {
+			if r.Nearest == "" || r.Meters < 0 || r.Meters > 60000 || r.Within != (r.Meters <= 1200) {
+				t.Errorf("row %+v", r)
+			}
+		}
+		for path, status := range map[string]int{
+			"/api/nearest?from=old-communities":                         400,
+			"/api/nearest?from=nowhere&to=metro-stations":               400,
+			"/api/nearest?from=old-communities&to=metro-stations&f=csv": 200,
+		} {
+			if r := get(t, srv, path); r.status != status {
+				t.Errorf("%s: %d, want %d", path, r.status, status)
+			}
+		}
+	})
+}

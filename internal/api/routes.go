@@ -40,6 +40,7 @@ func routes(e *echo.Echo, s *server) {
 	get("/api/projects/:number", s.project)
 	get("/api/data-quality", s.dataQuality)
 	get("/api/coverage", s.coverage)
+	get("/api/nearest", s.nearest)
 
 	get("/*", s.web)
 }
