@@ -19,15 +19,11 @@ const (
 	PrecisionZone        Precision = "zone"        // only the development zone is known
 )
 
-// Precisions lists every precision, best first.
-var Precisions = []Precision{PrecisionExact, PrecisionStreet, PrecisionApproximate, PrecisionTown, PrecisionDistrict, PrecisionZone}
-
 // Valid reports whether p is one of the known precisions.
 func (p Precision) Valid() bool {
-	for _, q := range Precisions {
-		if p == q {
-			return true
-		}
+	switch p {
+	case PrecisionExact, PrecisionStreet, PrecisionApproximate, PrecisionTown, PrecisionDistrict, PrecisionZone:
+		return true
 	}
 	return false
 }

@@ -14,15 +14,11 @@ const (
 	StatusDelayed Status = "delayed"
 )
 
-// Statuses lists every status in display order.
-var Statuses = []Status{StatusNotStarted, StatusInProgress, StatusCompleted, StatusDelayed}
-
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
-	for _, t := range Statuses {
-		if s == t {
-			return true
-		}
+	switch s {
+	case StatusNotStarted, StatusInProgress, StatusCompleted, StatusDelayed:
+		return true
 	}
 	return false
 }
