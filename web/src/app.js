@@ -5,7 +5,8 @@
 //   /ogc/collections                     the layers
 //   /ogc/collections/{id}/items?asof=    each layer's features on a date
 //
-// State (view, layers, date, project, language) lives in the URL hash.
+// State (view, layers, date, project, language) lives in the URL hash;
+// #…&embed=1 shows the bare map for an <iframe> (see embed.js).
 
 import L from './leaflet-setup.js'
 import './style.css'
@@ -27,6 +28,7 @@ import {
   statusOf,
 } from './draw.js'
 import { popupHTML, projectCardHTML } from './popup.js'
+import { RATIOS, isEmbedHash, pageURL, embedSnippet, badgeHTML, copyText } from './embed.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -36,6 +38,9 @@ const DERIVED = new Set(['charging-piles', 'parking', 'childcare', 'kindergarten
 const CLUSTER_MIN = 25 // point layers with more features than this cluster
 const PHONE = window.matchMedia('(max-width: 760px)')
 const HOVER = window.matchMedia('(hover: hover)')
+// EMBED: the page runs inside an article's iframe: no panels, no header, no
+// date bar; a badge names the plan and the data date and links to the full map.
+const EMBED = isEmbedHash(location.hash)
 
 const $ = (sel) => document.querySelector(sel)
 const root = document.documentElement
@@ -59,12 +64,14 @@ const S = {
   cat: 0,
   query: '',
   panel: null,
-  legendOpen: !PHONE.matches,
+  legendOpen: !PHONE.matches && !EMBED,
   searchLoadedFor: '',
+  embedRatio: RATIOS[0][1],
 }
 const LY = new Map()
 let map = null
 let legend = null
+let badge = null
 let attribution = ''
 let openPop = null
 let playing = false
@@ -73,6 +80,7 @@ let playing = false
 
 async function boot() {
   const hs = parseHash(location.hash)
+  root.classList.toggle('pm-embed', EMBED)
   setLang(hs.lang || 'zh')
   applyStaticText()
   wireStatic()
@@ -90,10 +98,11 @@ async function boot() {
   S.steps = dateSteps(S.year, S.today)
   S.date = clampDate(hs.date || S.today)
   S.project = hs.project
-  S.panel = PHONE.matches ? null : 'projects'
+  S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
   initMap(cfg, hs.view)
   syncDateControls()
+  renderBadge()
 
   let projects, collections
   try {
@@ -104,6 +113,7 @@ async function boot() {
     return
   }
   ingestProjects(projects)
+  renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? DEFAULT_LAYERS
   S.on = new Set(wanted.filter((id) => S.info.has(id) && id !== BASE_LAYER))
@@ -157,8 +167,22 @@ const isOn = (id) => id === BASE_LAYER || S.on.has(id)
 function initMap(cfg, view) {
   const center = view ? [view.lat, view.lng] : cfg.center || [34.26, 108.94]
   const zoom = view ? view.zoom : cfg.zoom ?? 10
-  // Phones pinch to zoom; the buttons would only cover popups there.
-  map = L.map('map', { center, zoom, maxZoom: 18, minZoom: 5, zoomControl: !PHONE.matches })
+  // Phones pinch to zoom; the buttons would only cover popups there. An
+  // embedded map keeps them: its top left is free, and a reader may not
+  // know the frame zooms. Inside an article the wheel scrolls the page
+  // until the map is clicked.
+  map = L.map('map', {
+    center,
+    zoom,
+    maxZoom: 18,
+    minZoom: 5,
+    zoomControl: EMBED || !PHONE.matches,
+    scrollWheelZoom: !EMBED,
+  })
+  if (EMBED) {
+    map.on('click focus', () => map.scrollWheelZoom.enable())
+    map.getContainer().addEventListener('mouseleave', () => map.scrollWheelZoom.disable())
+  }
   for (const [name, z] of [
     ['pm-base', 250],
     ['pm-areas', 380],
@@ -180,6 +204,17 @@ function initMap(cfg, view) {
       return div
     },
   }))().addTo(map)
+  if (EMBED) {
+    badge = new (L.Control.extend({
+      options: { position: 'topright' },
+      onAdd() {
+        const div = L.DomUtil.create('div', 'pm-ebadge')
+        L.DomEvent.disableClickPropagation(div)
+        L.DomEvent.disableScrollPropagation(div)
+        return div
+      },
+    }))().addTo(map)
+  }
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
   map.on('popupopen', () => {
@@ -523,7 +558,7 @@ function openFeaturePopup(id, fid, latlng) {
     maxWidth: Math.min(360, window.innerWidth - 48),
     minWidth: Math.min(260, window.innerWidth - 64),
     maxHeight: Math.round(window.innerHeight * (PHONE.matches ? 0.55 : 0.65)),
-    autoPanPaddingTopLeft: [12, PHONE.matches ? 12 : 56],
+    autoPanPaddingTopLeft: [12, EMBED && badge ? badge.getContainer().offsetHeight + 20 : PHONE.matches ? 12 : 56],
     autoPanPaddingBottomRight: [12, 12],
   })
     .setLatLng(latlng || entry.latlng)
@@ -580,6 +615,7 @@ async function setDate(d) {
   }
   S.date = d
   syncDateControls()
+  renderBadge()
   updateHash()
   await Promise.all([loadProjects(d), ...[...S.on].map(showLayer)])
 }
@@ -645,6 +681,7 @@ function currentState() {
     date: S.date,
     project: S.project,
     lang: lang(),
+    embed: EMBED,
   }
 }
 
@@ -652,6 +689,109 @@ function updateHash() {
   if (!S.ready || !map) return
   const hash = formatHash(currentState())
   if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash)
+  if (badge) {
+    const a = badge.getContainer().querySelector('.pm-ebadge-open')
+    if (a) a.href = fullURL()
+  }
+}
+
+// fullURL is the address of the full map in the current state.
+function fullURL() {
+  if (S.ready && map) return pageURL(formatHash({ ...currentState(), embed: false }))
+  return pageURL(location.hash.replace(/&?embed=1(?=&|$)/, '').replace(/^#&/, '#'))
+}
+
+// ---------- embedding ----------
+
+function renderBadge() {
+  if (!badge) return
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL() })
+}
+
+let embedOpener = null
+
+function openEmbed() {
+  if (!S.ready || EMBED) return
+  updateHash()
+  embedOpener = document.activeElement
+  $('#pm-embed-dlg').hidden = false
+  $('#pm-embed-status').textContent = ''
+  renderEmbed()
+  const code = $('#pm-embed-code')
+  code.focus()
+  code.select()
+}
+
+function closeEmbed() {
+  const dlg = $('#pm-embed-dlg')
+  if (dlg.hidden) return
+  dlg.hidden = true
+  if (embedOpener && embedOpener.focus) embedOpener.focus()
+  embedOpener = null
+}
+
+function renderEmbed() {
+  if ($('#pm-embed-dlg').hidden) return
+  const st = currentState()
+  $('#pm-embed-h').textContent = t('embedTitle')
+  $('#pm-embed-close').setAttribute('aria-label', t('close'))
+  $('#pm-embed-help').textContent = t('embedHelp')(S.date)
+  $('#pm-embed-tip').textContent = t('embedTip')
+  $('#pm-embed-ratio-cap').textContent = t('embedRatio')
+  $('#pm-embed-ratio').innerHTML = RATIOS.map(([name, r]) => `<option value="${r}"${r === S.embedRatio ? ' selected' : ''}>${name}</option>`).join('')
+  $('#pm-embed-code').value = embedSnippet({
+    src: pageURL(formatHash({ ...st, embed: true })),
+    title: `${t('title')} · ${t('dataDate')} ${S.date}`,
+    ratio: S.embedRatio,
+  })
+  $('#pm-embed-copy').textContent = t('copyCode')
+  $('#pm-embed-link-cap').textContent = t('viewLink')
+  const link = $('#pm-embed-link')
+  link.href = link.textContent = pageURL(formatHash(st))
+}
+
+async function copyEmbed() {
+  const code = $('#pm-embed-code')
+  const ok = await copyText(code.value, code)
+  $('#pm-embed-status').textContent = ok ? t('copied') : t('copyFailed')
+  if (!ok) {
+    code.focus()
+    code.select()
+  }
+}
+
+function wireEmbed() {
+  const dlg = $('#pm-embed-dlg')
+  $('#pm-btn-embed').addEventListener('click', openEmbed)
+  $('#pm-embed-close').addEventListener('click', closeEmbed)
+  $('#pm-embed-copy').addEventListener('click', copyEmbed)
+  $('#pm-embed-ratio').addEventListener('change', (e) => {
+    S.embedRatio = +e.target.value || RATIOS[0][1]
+    $('#pm-embed-status').textContent = ''
+    renderEmbed()
+  })
+  // A click on the backdrop closes; Tab stays inside the dialog.
+  dlg.addEventListener('click', (e) => {
+    if (e.target === dlg) closeEmbed()
+  })
+  dlg.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation()
+      closeEmbed()
+      return
+    }
+    if (e.key !== 'Tab') return
+    const all = [...dlg.querySelectorAll('button, select, textarea, a[href]')].filter((el) => el.getClientRects().length)
+    const first = all[0]
+    const last = all[all.length - 1]
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault()
+      last.focus()
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault()
+      first.focus()
+    }
+  })
 }
 
 async function applyHash(hs) {
@@ -678,6 +818,8 @@ function switchLang(l) {
   renderLegend()
   rerenderAll()
   refreshPopup()
+  renderBadge()
+  renderEmbed()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
 }
@@ -690,6 +832,10 @@ function applyStaticText() {
     $(`#pm-btn-${tab}`).textContent = t(tab)
     $(`#pm-tab-${tab}`).textContent = t(tab)
   }
+  const eb = $('#pm-btn-embed')
+  eb.querySelector('.pm-btxt').textContent = t('embed')
+  eb.setAttribute('aria-label', t('embedLabel'))
+  eb.title = t('embedLabel')
   const lb = $('#pm-btn-lang')
   lb.textContent = t('langSwitch')
   lb.lang = lang() === 'en' ? 'zh-CN' : 'en'
@@ -747,6 +893,7 @@ function wireStatic() {
     }
   })
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
+  wireEmbed()
   $('#pm-notice button').addEventListener('click', hideNotice)
 
   const slider = $('#pm-slider')

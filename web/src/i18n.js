@@ -91,6 +91,17 @@ const zh = {
   scheduleOf: '进度计划',
   colon: '：',
   noSchedule: '此项目没有进度计划。',
+  embed: '嵌入',
+  embedLabel: '嵌入到网页',
+  embedTitle: '嵌入这幅地图',
+  embedHelp: (d) => `把下面的代码粘贴到文章的HTML中。嵌入的地图显示现在的视图、图层和所选项目，日期固定为 ${d}；读者可以移动、缩放地图，点击查看详情。`,
+  embedTip: '地图框比现在的窗口小时，同一缩放级别显示的范围也小；如需完整显示，可先把地图缩小一级再复制代码。',
+  embedRatio: '宽高比',
+  copyCode: '复制代码',
+  copied: '已复制',
+  copyFailed: '无法自动复制：代码已选中，请按 Ctrl+C（Mac 上按 ⌘C）。',
+  viewLink: '此视图的链接（完整地图）',
+  openFull: '在新窗口打开',
 }
 
 const en = {
@@ -182,6 +193,17 @@ const en = {
   scheduleOf: 'Schedule',
   colon: ': ',
   noSchedule: 'This project has no schedule.',
+  embed: 'Embed',
+  embedLabel: 'Embed in a web page',
+  embedTitle: 'Embed this map',
+  embedHelp: (d) => `Paste this code into your article's HTML. The embedded map shows the current view, layers and selected project, with the date fixed at ${d}; readers can pan, zoom and tap for details.`,
+  embedTip: 'A frame smaller than this window shows a smaller area at the same zoom; zoom out one step before copying the code if everything must show.',
+  embedRatio: 'Aspect ratio',
+  copyCode: 'Copy code',
+  copied: 'Copied',
+  copyFailed: 'Could not copy automatically: the code is selected, press Ctrl+C (⌘C on a Mac).',
+  viewLink: 'Link to this view (full map)',
+  openFull: 'Open full map',
 }
 
 export const STRINGS = { zh, en }

@@ -1,8 +1,9 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>&lang=zh|en
+//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>&lang=zh|en[&embed=1]
 //
 // Missing keys mean "default"; "layers=" (empty) means no optional layer.
+// embed=1 (always last) shows the bare map for an <iframe> in an article.
 
 import { validDate } from './util.js'
 
@@ -10,7 +11,7 @@ const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, layers: null, date: null, project: null, lang: null }
+  const out = { view: null, layers: null, date: null, project: null, lang: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -45,6 +46,9 @@ export function parseHash(hash) {
       case 'lang':
         if (val === 'zh' || val === 'en') out.lang = val
         break
+      case 'embed':
+        out.embed = val === '1'
+        break
     }
   }
   return out
@@ -60,5 +64,6 @@ export function formatHash(st) {
   if (st.date) parts.push(`date=${st.date}`)
   if (st.project) parts.push(`project=${st.project}`)
   parts.push(`lang=${st.lang}`)
+  if (st.embed) parts.push('embed=1')
   return '#' + parts.join('&')
 }

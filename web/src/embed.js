@@ -1,0 +1,83 @@
+// Embedding: the "嵌入 / Embed" dialog that hands out a responsive <iframe>
+// snippet for the current view, and the badge the bare map shows inside
+// that iframe (#…&embed=1): plan, data date and a link to the full map.
+
+import { t, lang } from './i18n.js'
+import { esc } from './util.js'
+
+// RATIOS are the frame shapes offered: height as a percentage of the width.
+export const RATIOS = [
+  ['3:2', 66],
+  ['4:3', 75],
+  ['1:1', 100],
+  ['16:9', 56.25],
+]
+
+// isEmbedHash reports whether a location hash asks for the bare map.
+export function isEmbedHash(hash) {
+  return /(^#?|&)embed=1(&|$)/.test(hash || '')
+}
+
+// pageURL is this page's address with another hash.
+export function pageURL(hash) {
+  return location.origin + location.pathname + hash
+}
+
+// attr escapes a URL for a double-quoted attribute. "&" stays as it is:
+// every "&" in our hashes is followed by "key=", which HTML never decodes,
+// so the code stays readable.
+const attr = (s) => String(s).replace(/"/g, '%22').replace(/</g, '%3C').replace(/>/g, '%3E')
+
+// embedSnippet is the HTML a reporter pastes into an article: a wrapper that
+// keeps the frame's aspect ratio at any width, and a lazy-loaded iframe.
+export function embedSnippet({ src, title, ratio = 66 }) {
+  return (
+    `<div style="position:relative;width:100%;height:0;padding-bottom:${ratio}%;overflow:hidden">` +
+    `<iframe src="${attr(src)}" title="${esc(title)}" loading="lazy" allowfullscreen ` +
+    `style="position:absolute;top:0;left:0;width:100%;height:100%;border:0"></iframe></div>`
+  )
+}
+
+// planName is the plan's short name for the badge: the document the
+// notice issues (《2024年为民实事实施方案》), after the city.
+export function planName(plan) {
+  if (!plan) return t('title')
+  if (lang() === 'en') {
+    const m = /on issuing the (.+)$/.exec(plan.title_en || '')
+    return m ? `${plan.city_en || ''}: ${m[1]}`.replace(/^: /, '') : plan.title_en || plan.title || t('title')
+  }
+  const m = /印发(.+?)的通知/.exec(plan.title || '')
+  return m ? `${plan.city || ''}《${m[1]}》` : plan.title || t('title')
+}
+
+// badgeHTML is the embedded map's caption.
+export function badgeHTML({ plan, date, fullURL }) {
+  return (
+    `<div class="pm-ebadge-name" title="${esc(plan ? (lang() === 'en' && plan.title_en) || plan.title : '')}">${esc(planName(plan))}</div>` +
+    `<div class="pm-ebadge-row"><span class="pm-ebadge-date">${esc(t('dataDate'))} ${esc(date)}</span>` +
+    `<a class="pm-ebadge-open" href="${attr(fullURL)}" target="_blank" rel="noopener">${esc(t('openFull'))} ↗</a></div>`
+  )
+}
+
+// copyText copies text to the clipboard: the async Clipboard API where the
+// page may use it, else the selected textarea and execCommand('copy').
+export async function copyText(text, textarea) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text)
+      return true
+    }
+  } catch {
+    // denied (no focus, no permission): fall back below
+  }
+  if (textarea) {
+    textarea.focus()
+    textarea.select()
+    textarea.setSelectionRange(0, textarea.value.length)
+  }
+  try {
+    return document.execCommand('copy')
+  } catch {
+    return false
+  }
+}
