@@ -65,13 +65,33 @@ func (s *Store) dataVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// remember stores a value read for version v, unless the data moved on.
-func (s *Store) remember(v int64, fill func(c *cache)) {
+// cached returns what get finds in the cache for the current data
+// version, or loads it and keeps it with put unless the data moved on
+// meanwhile.
+func cached[T any](ctx context.Context, s *Store, get func(*cache) (T, bool), load func() (T, error), put func(*cache, T)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	v, err := s.dataVersion(ctx)
+	if err != nil {
+		return zero, err
+	}
+	s.cache.mu.Lock()
+	got, ok := get(&s.cache)
+	s.cache.mu.Unlock()
+	if ok {
+		return got, nil
+	}
+	if got, err = load(); err != nil {
+		return zero, err
+	}
 	s.cache.mu.Lock()
 	if s.cache.version == v {
-		fill(&s.cache)
+		put(&s.cache, got)
 	}
 	s.cache.mu.Unlock()
+	return got, nil
 }
 
 var _ domain.Store = (*Store)(nil)
@@ -153,25 +173,10 @@ func (s *Store) Ping(ctx context.Context) error {
 // Plans reads every plan with its projects, oldest first, from one
 // consistent snapshot.
 func (s *Store) Plans(ctx context.Context) ([]domain.Plan, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.dataVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.cache.mu.Lock()
-	cached := s.cache.plans
-	s.cache.mu.Unlock()
-	if cached != nil {
-		return cached, nil
-	}
-	plans, err := s.loadPlans(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.remember(v, func(c *cache) { c.plans = plans })
-	return plans, nil
+	return cached(ctx, s,
+		func(c *cache) ([]domain.Plan, bool) { return c.plans, c.plans != nil },
+		func() ([]domain.Plan, error) { return s.loadPlans(ctx) },
+		func(c *cache, plans []domain.Plan) { c.plans = plans })
 }
 
 func (s *Store) loadPlans(ctx context.Context) ([]domain.Plan, error) {
@@ -190,24 +195,18 @@ func (s *Store) loadPlans(ctx context.Context) ([]domain.Plan, error) {
 // Districts returns the districts by adcode and the zones, both in the
 // order of geodata/.
 func (s *Store) Districts(ctx context.Context) ([]domain.District, []domain.Zone, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+	type both struct {
+		districts []domain.District
+		zones     []domain.Zone
 	}
-	v, err := s.dataVersion(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	s.cache.mu.Lock()
-	districts, zones := s.cache.districts, s.cache.zones
-	s.cache.mu.Unlock()
-	if districts != nil {
-		return districts, zones, nil
-	}
-	if districts, zones, err = s.loadDistricts(ctx); err != nil {
-		return nil, nil, err
-	}
-	s.remember(v, func(c *cache) { c.districts, c.zones = districts, zones })
-	return districts, zones, nil
+	got, err := cached(ctx, s,
+		func(c *cache) (both, bool) { return both{c.districts, c.zones}, c.districts != nil },
+		func() (both, error) {
+			d, z, err := s.loadDistricts(ctx)
+			return both{d, z}, err
+		},
+		func(c *cache, b both) { c.districts, c.zones = b.districts, b.zones })
+	return got.districts, got.zones, err
 }
 
 func (s *Store) loadDistricts(ctx context.Context) ([]domain.District, []domain.Zone, error) {
@@ -257,24 +256,10 @@ func (s *Store) loadDistricts(ctx context.Context) ([]domain.District, []domain.
 // Layers returns the plan's layers in its order, then any imported
 // collections, each with its feature count and exact extent.
 func (s *Store) Layers(ctx context.Context, plan string) ([]domain.LayerInfo, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	v, err := s.dataVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.cache.mu.Lock()
-	infos, ok := s.cache.layers[plan]
-	s.cache.mu.Unlock()
-	if ok {
-		return infos, nil
-	}
-	if infos, err = s.loadLayers(ctx, plan); err != nil {
-		return nil, err
-	}
-	s.remember(v, func(c *cache) { c.layers[plan] = infos })
-	return infos, nil
+	return cached(ctx, s,
+		func(c *cache) ([]domain.LayerInfo, bool) { infos, ok := c.layers[plan]; return infos, ok },
+		func() ([]domain.LayerInfo, error) { return s.loadLayers(ctx, plan) },
+		func(c *cache, infos []domain.LayerInfo) { c.layers[plan] = infos })
 }
 
 func (s *Store) loadLayers(ctx context.Context, plan string) ([]domain.LayerInfo, error) {
