@@ -67,6 +67,12 @@ func startServer(t *testing.T) string {
 	if u := os.Getenv("PROJECTMAP_WEBTEST_URL"); u != "" {
 		return strings.TrimRight(u, "/")
 	}
+	return startServerWith(t, api.Basemap{}) // no tiles: the map draws its own district outlines
+}
+
+// startServerWith serves the real handler with a basemap on 127.0.0.1:0.
+func startServerWith(t *testing.T, basemap api.Basemap) string {
+	t.Helper()
 	if _, err := fs.Stat(web.Dist, "dist/app.js"); err != nil {
 		msg := "web/dist/app.js is not built; run `make web` (cd web && npm ci && npm run build) first"
 		if os.Getenv("CI") == "true" {
@@ -84,7 +90,7 @@ func startServer(t *testing.T) string {
 	}
 	h := api.New(api.Config{
 		Store:   memstore.New(ds),
-		Basemap: api.Basemap{}, // no tiles: the map draws its own district outlines
+		Basemap: basemap,
 		Web:     webFS,
 		Now:     func() time.Time { return today },
 	})
@@ -799,6 +805,9 @@ func TestMapInBrowser(t *testing.T) {
 			t.Errorf("English embed: date %q, link %q → %q, header shown %v, hash %q", en.Date, en.Open, en.Href, en.Header, en.Hash)
 		}
 	})
+
+	// "I need a picture": the view as a PNG at a size of the reporter's own.
+	t.Run("picture", func(t *testing.T) { testPicture(t, ctx, base) })
 
 	// An embed is a first visit too: a new browser, nothing cached.
 	t.Run("embed first load transfer", func(t *testing.T) {

@@ -6,7 +6,8 @@
 //   /ogc/collections/{id}/items?asof=    each layer's features on a date
 //
 // State (view, layers, date, project, language) lives in the URL hash;
-// #…&embed=1 shows the bare map for an <iframe> (see embed.js).
+// #…&embed=1 shows the bare map for an <iframe> (see embed.js). The
+// "图片 / Picture" dialog downloads the view as a PNG (see picture.js).
 
 import L from './leaflet-setup.js'
 import './style.css'
@@ -28,7 +29,8 @@ import {
   statusOf,
 } from './draw.js'
 import { popupHTML, projectCardHTML } from './popup.js'
-import { RATIOS, isEmbedHash, pageURL, embedSnippet, badgeHTML, copyText } from './embed.js'
+import { RATIOS, isEmbedHash, pageURL, embedSnippet, badgeHTML, copyText, planName } from './embed.js'
+import { PRESETS, parseSide, pictureName, textOf, makePicture } from './picture.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -67,6 +69,8 @@ const S = {
   legendOpen: !PHONE.matches && !EMBED,
   searchLoadedFor: '',
   embedRatio: RATIOS[0][1],
+  // The picture dialog's choice: size in pixels and whether the legend shows.
+  pic: { w: PRESETS[0].w, h: PRESETS[0].h, legend: true },
 }
 const LY = new Map()
 let map = null
@@ -75,6 +79,10 @@ let badge = null
 let attribution = ''
 let openPop = null
 let playing = false
+// basemap is the tile layer (null without one); picturing is true while
+// the map is resized off screen for a picture.
+let basemap = null
+let picturing = false
 
 // ---------- boot ----------
 
@@ -241,6 +249,7 @@ function initBasemap(bm) {
   let loaded = 0
   let failed = 0
   const tiles = L.tileLayer(bm.url, { attribution: bm.attribution || '', maxZoom: 19, crossOrigin: false })
+  basemap = tiles
   tiles.on('tileload', () => {
     loaded++
     if (el.classList.contains('pm-offline')) {
@@ -686,7 +695,7 @@ function currentState() {
 }
 
 function updateHash() {
-  if (!S.ready || !map) return
+  if (!S.ready || !map || picturing) return
   const hash = formatHash(currentState())
   if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash)
   if (badge) {
@@ -761,7 +770,6 @@ async function copyEmbed() {
 }
 
 function wireEmbed() {
-  const dlg = $('#pm-embed-dlg')
   $('#pm-btn-embed').addEventListener('click', openEmbed)
   $('#pm-embed-close').addEventListener('click', closeEmbed)
   $('#pm-embed-copy').addEventListener('click', copyEmbed)
@@ -770,18 +778,23 @@ function wireEmbed() {
     $('#pm-embed-status').textContent = ''
     renderEmbed()
   })
-  // A click on the backdrop closes; Tab stays inside the dialog.
+  wireDialog($('#pm-embed-dlg'), closeEmbed)
+}
+
+// wireDialog makes a modal dialog close on Escape and on a click on its
+// backdrop, and keeps Tab inside it.
+function wireDialog(dlg, close) {
   dlg.addEventListener('click', (e) => {
-    if (e.target === dlg) closeEmbed()
+    if (e.target === dlg) close()
   })
   dlg.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') {
       e.stopPropagation()
-      closeEmbed()
+      close()
       return
     }
     if (e.key !== 'Tab') return
-    const all = [...dlg.querySelectorAll('button, select, textarea, a[href]')].filter((el) => el.getClientRects().length)
+    const all = [...dlg.querySelectorAll('button, select, textarea, input, a[href]')].filter((el) => el.getClientRects().length && !el.disabled)
     const first = all[0]
     const last = all[all.length - 1]
     if (e.shiftKey && document.activeElement === first) {
@@ -792,6 +805,188 @@ function wireEmbed() {
       first.focus()
     }
   })
+}
+
+// ---------- picture (PNG) ----------
+
+let picOpener = null
+let picURL = ''
+
+function openPicture() {
+  if (!S.ready || EMBED) return
+  updateHash()
+  picOpener = document.activeElement
+  $('#pm-pic-dlg').hidden = false
+  $('#pm-pic-status').textContent = ''
+  picMessage('#pm-pic-error', '')
+  picMessage('#pm-pic-note', '')
+  $('#pm-pic-result').hidden = true
+  renderPicture()
+  syncPicInputs()
+  const preset = $('#pm-pic-preset')
+  preset.focus()
+}
+
+function closePicture() {
+  const dlg = $('#pm-pic-dlg')
+  if (dlg.hidden) return
+  dlg.hidden = true
+  if (picOpener && picOpener.focus) picOpener.focus()
+  picOpener = null
+}
+
+function presetOf(w, h) {
+  const p = PRESETS.find((p) => p.w === w && p.h === h)
+  return p ? p.id : 'custom'
+}
+
+// renderPicture writes the dialog's text in the current language.
+function renderPicture() {
+  if ($('#pm-pic-dlg').hidden) return
+  $('#pm-pic-title').textContent = t('pictureTitle')
+  $('#pm-pic-close').setAttribute('aria-label', t('close'))
+  $('#pm-pic-help').textContent = t('pictureHelp')(S.date)
+  $('#pm-pic-size-cap').textContent = t('pictureSize')
+  const names = t('presets')
+  // Keep what is chosen in the dialog (a language switch redraws it).
+  const current = $('#pm-pic-preset').value || presetOf(S.pic.w, S.pic.h)
+  $('#pm-pic-preset').innerHTML =
+    PRESETS.map((p) => `<option value="${p.id}"${p.id === current ? ' selected' : ''}>${esc(names[p.id])} ${p.w}×${p.h}</option>`).join('') +
+    `<option value="custom"${current === 'custom' ? ' selected' : ''}>${esc(names.custom)}</option>`
+  $('#pm-pic-wcap').textContent = t('pictureWidth')
+  $('#pm-pic-hcap').textContent = t('pictureHeight')
+  $('#pm-pic-px').textContent = t('pixels')
+  $('#pm-pic-legend-cap').textContent = t('pictureLegend')
+  $('#pm-pic-make').textContent = t('pictureMake')
+  $('#pm-pic-save').textContent = t('pictureSave')
+  $('#pm-pic-tip').textContent = t('pictureTip')
+}
+
+// syncPicInputs shows the chosen size in the width and height boxes.
+function syncPicInputs() {
+  $('#pm-pic-w').value = String(S.pic.w)
+  $('#pm-pic-h').value = String(S.pic.h)
+  $('#pm-pic-legend').checked = S.pic.legend
+  $('#pm-pic-preset').value = presetOf(S.pic.w, S.pic.h)
+}
+
+function picMessage(id, text) {
+  const el = $(id)
+  el.textContent = text || ''
+  el.hidden = !text
+}
+
+// readPicSize checks the width and height boxes; it marks a bad one and
+// says what is allowed.
+function readPicSize() {
+  const wi = $('#pm-pic-w')
+  const hi = $('#pm-pic-h')
+  const w = parseSide(wi.value)
+  const h = parseSide(hi.value)
+  wi.setAttribute('aria-invalid', isNaN(w) ? 'true' : 'false')
+  hi.setAttribute('aria-invalid', isNaN(h) ? 'true' : 'false')
+  if (isNaN(w) || isNaN(h)) {
+    picMessage('#pm-pic-error', t('pictureBadSize'))
+    ;(isNaN(w) ? wi : hi).focus()
+    return null
+  }
+  picMessage('#pm-pic-error', '')
+  return { w, h }
+}
+
+// basemapShown reports whether tiles are on the map now: a basemap is
+// configured, the map is not in its offline look, and tiles have loaded
+// (tiles that never arrive, as with no network, leave the picture without).
+function basemapShown() {
+  if (!basemap || !map.hasLayer(basemap) || map.getContainer().classList.contains('pm-offline')) return false
+  const pane = basemap.getContainer()
+  return !!pane && !!pane.querySelector('.leaflet-tile-loaded')
+}
+
+async function runPicture() {
+  if (picturing) return
+  picMessage('#pm-pic-note', '')
+  const size = readPicSize()
+  if (!size) {
+    $('#pm-pic-status').textContent = ''
+    return
+  }
+  S.pic = { ...S.pic, ...size, legend: $('#pm-pic-legend').checked }
+  $('#pm-pic-preset').value = presetOf(size.w, size.h)
+  const make = $('#pm-pic-make')
+  const dlg = $('#pm-pic-dlg')
+  // aria-disabled, not disabled: the button keeps the focus, so Escape
+  // and Tab still work in the dialog while the picture is made.
+  make.setAttribute('aria-disabled', 'true')
+  dlg.setAttribute('aria-busy', 'true')
+  $('#pm-pic-status').textContent = t('pictureBusy')
+  picturing = true
+  const st = currentState()
+  let res
+  try {
+    res = await makePicture({
+      map,
+      width: size.w,
+      height: size.h,
+      name: planName(S.plan),
+      date: S.date,
+      attribution: textOf(t('attribution')),
+      basemapAttribution: textOf((S.config.basemap || {}).attribution),
+      tileLayer: basemapShown() ? basemap : null,
+      legend: S.pic.legend,
+      legendEl: legend && legend.getContainer(),
+    })
+  } catch (e) {
+    console.error(e)
+    $('#pm-pic-status').textContent = ''
+    picMessage('#pm-pic-error', t('pictureFailed')((e && e.message) || String(e)))
+    return
+  } finally {
+    picturing = false
+    make.removeAttribute('aria-disabled')
+    dlg.removeAttribute('aria-busy')
+    updateHash()
+  }
+  const name = pictureName(S.year, st.date, size.w, size.h)
+  if (picURL) URL.revokeObjectURL(picURL)
+  picURL = URL.createObjectURL(res.blob)
+  const link = $('#pm-pic-link')
+  link.href = picURL
+  link.download = name
+  link.title = name
+  link.dataset.width = String(size.w)
+  link.dataset.height = String(size.h)
+  const img = $('#pm-pic-preview')
+  img.src = picURL
+  img.alt = `${planName(S.plan)} · ${t('dataDate')} ${st.date} (${size.w}×${size.h})`
+  $('#pm-pic-result').hidden = false
+  if (res.fellBack) picMessage('#pm-pic-note', t('pictureNoTiles'))
+  $('#pm-pic-status').textContent = t('pictureDone')(name, size.w, size.h)
+  link.click()
+}
+
+function wirePicture() {
+  $('#pm-btn-pic').addEventListener('click', openPicture)
+  $('#pm-pic-close').addEventListener('click', closePicture)
+  $('#pm-pic-preset').addEventListener('change', (e) => {
+    const p = PRESETS.find((p) => p.id === e.target.value)
+    if (p) {
+      S.pic = { ...S.pic, w: p.w, h: p.h }
+      syncPicInputs()
+      picMessage('#pm-pic-error', '')
+      for (const id of ['#pm-pic-w', '#pm-pic-h']) $(id).setAttribute('aria-invalid', 'false')
+    } else $('#pm-pic-w').focus()
+  })
+  for (const id of ['#pm-pic-w', '#pm-pic-h']) {
+    $(id).addEventListener('input', () => {
+      $('#pm-pic-preset').value = presetOf(+$('#pm-pic-w').value, +$('#pm-pic-h').value)
+    })
+  }
+  $('#pm-pic-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    runPicture()
+  })
+  wireDialog($('#pm-pic-dlg'), closePicture)
 }
 
 async function applyHash(hs) {
@@ -820,6 +1015,7 @@ function switchLang(l) {
   refreshPopup()
   renderBadge()
   renderEmbed()
+  renderPicture()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
 }
@@ -836,6 +1032,10 @@ function applyStaticText() {
   eb.querySelector('.pm-btxt').textContent = t('embed')
   eb.setAttribute('aria-label', t('embedLabel'))
   eb.title = t('embedLabel')
+  const pb = $('#pm-btn-pic')
+  pb.querySelector('.pm-btxt').textContent = t('picture')
+  pb.setAttribute('aria-label', t('pictureLabel'))
+  pb.title = t('pictureLabel')
   const lb = $('#pm-btn-lang')
   lb.textContent = t('langSwitch')
   lb.lang = lang() === 'en' ? 'zh-CN' : 'en'
@@ -894,6 +1094,7 @@ function wireStatic() {
   })
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
   wireEmbed()
+  wirePicture()
   $('#pm-notice button').addEventListener('click', hideNotice)
 
   const slider = $('#pm-slider')
