@@ -203,26 +203,8 @@ function initMap(cfg, view) {
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>')
   setAttribution()
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map)
-  legend = new (L.Control.extend({
-    options: { position: 'bottomright' },
-    onAdd() {
-      const div = L.DomUtil.create('div', 'pm-legend')
-      L.DomEvent.disableClickPropagation(div)
-      L.DomEvent.disableScrollPropagation(div)
-      return div
-    },
-  }))().addTo(map)
-  if (EMBED) {
-    badge = new (L.Control.extend({
-      options: { position: 'topright' },
-      onAdd() {
-        const div = L.DomUtil.create('div', 'pm-ebadge')
-        L.DomEvent.disableClickPropagation(div)
-        L.DomEvent.disableScrollPropagation(div)
-        return div
-      },
-    }))().addTo(map)
-  }
+  legend = boxControl('pm-legend', 'bottomright')
+  if (EMBED) badge = boxControl('pm-ebadge', 'topright')
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
   map.on('popupopen', () => {
@@ -1439,3 +1421,17 @@ window.projectmap = {
 }
 
 boot()
+
+// boxControl adds an empty map control (a div with the class) that keeps
+// clicks and scrolls from reaching the map beneath it.
+function boxControl(className, position) {
+  return new (L.Control.extend({
+    options: { position },
+    onAdd() {
+      const div = L.DomUtil.create('div', className)
+      L.DomEvent.disableClickPropagation(div)
+      L.DomEvent.disableScrollPropagation(div)
+      return div
+    },
+  }))().addTo(map)
+}
