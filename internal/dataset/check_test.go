@@ -12,7 +12,7 @@ import (
 const (
 	districtsFile = `{"type":"FeatureCollection","features":[{"type":"Feature","id":"610115","geometry":{"type":"Polygon","coordinates":[[[109,34],[109.5,34],[109.5,34.5],[109,34.5],[109,34]]]},"properties":{"adcode":"610115","name":"临潼区","name_en":"Lintong District","population_2020":675961,"precision":"approximate","source":"test"}}]}`
 	zonesFile     = `{"type":"FeatureCollection","features":[{"type":"Feature","id":"gaoxin","geometry":{"type":"Point","coordinates":[109.2,34.2]},"properties":{"name":"高新区","name_en":"Hi-tech Zone","district":"610115","precision":"zone","source":"test"}}]}`
-	planFile      = `{"id":"t-2024","city":"T","city_en":"T","year":2024,"title":"t","title_en":"t","issued_by":"o","issued_by_en":"o","issued_on":"2024-03-13","source":"s",
+	planFile      = `{"id":"t-2024","city":"T","city_en":"T","year":2024,"title":"t","title_en":"t","issued_by":"o","issued_by_en":"o","issued_on":"2024-03-13","time_zone":"Asia/Shanghai","source":"s",
 		"categories":[{"number":1,"name":"住房保障","name_en":"Housing"}],
 		"layers":[{"id":"old-communities","project":15,"title":"老旧小区改造","title_en":"Old communities","description":"d"},
 		          {"id":"circles","project":15,"derived_metric":"old_communities","title":"c","title_en":"c","description":"d"}]}`

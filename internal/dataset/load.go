@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -301,6 +302,9 @@ func (l *loader) loadPlan(dir string) {
 	p := &Plan{}
 	if !l.readJSON(path.Join(dir, "plan.json"), &p.Plan) {
 		return
+	}
+	if _, err := time.LoadLocation(p.TimeZone); p.TimeZone == "" || err != nil {
+		l.problem(path.Join(dir, "plan.json"), "", "time_zone %q is not an IANA time zone such as Asia/Shanghai", p.TimeZone)
 	}
 	l.readJSON(path.Join(dir, "recipients.json"), &p.Agencies)
 	files, _ := fs.Glob(l.fsys, path.Join(dir, "projects", "*.json"))

@@ -201,14 +201,14 @@ func TestProgressFollowsThePlansOwnFigures(t *testing.T) {
 		schedule string
 		asof     string
 		planned  float64
-		status   domain.Status
+		status   domain.PlanStatus
 	}{
-		{27, "sewage", "2024-06-30", 0.30, domain.StatusInProgress},
-		{27, "sewage", "2024-09-30", 0.60, domain.StatusInProgress},
-		{27, "sewage", "2024-12-31", 1, domain.StatusCompleted},
-		{23, "opera-shows", "2024-10-15", 1, domain.StatusInProgress}, // 1,000 shows by Q3, the year's task closes in Q4
-		{4, "charging-piles", "2024-06-30", 2400.0 / 4700, domain.StatusInProgress},
-		{28, "service-circles", "2024-07-31", 0, domain.StatusNotStarted},
+		{27, "sewage", "2024-06-30", 0.30, domain.PlanUnderWay},
+		{27, "sewage", "2024-09-30", 0.60, domain.PlanUnderWay},
+		{27, "sewage", "2024-12-31", 1, domain.PlanDue},
+		{23, "opera-shows", "2024-10-15", 1, domain.PlanUnderWay}, // 1,000 shows by Q3, the year's task closes in Q4
+		{4, "charging-piles", "2024-06-30", 2400.0 / 4700, domain.PlanUnderWay},
+		{28, "service-circles", "2024-07-31", 0, domain.PlanNotDue},
 	}
 	for _, tt := range tests {
 		asof, _ := domain.ParseDate(tt.asof)
@@ -231,12 +231,12 @@ func TestProgressFollowsThePlansOwnFigures(t *testing.T) {
 		id      string
 		asof    string
 		planned float64
-		status  domain.Status
+		status  domain.PlanStatus
 	}{
-		{"old-community-gaoling-minying", "2024-09-30", 40.0 / 41, domain.StatusInProgress},
-		{"old-community-gaoling-minying", "2024-12-31", 1, domain.StatusCompleted},
-		{"old-community-lintong-renhan", "2024-09-30", 2.0 / 3, domain.StatusInProgress},
-		{"old-community-lintong-renhan", "2024-12-31", 1, domain.StatusCompleted},
+		{"old-community-gaoling-minying", "2024-09-30", 40.0 / 41, domain.PlanUnderWay},
+		{"old-community-gaoling-minying", "2024-12-31", 1, domain.PlanDue},
+		{"old-community-lintong-renhan", "2024-09-30", 2.0 / 3, domain.PlanUnderWay},
+		{"old-community-lintong-renhan", "2024-12-31", 1, domain.PlanDue},
 	}
 	for _, tt := range sites {
 		asof, _ := domain.ParseDate(tt.asof)
@@ -249,6 +249,24 @@ func TestProgressFollowsThePlansOwnFigures(t *testing.T) {
 		want := map[string]string{"parking": "parking", "model-villages": "model-villages", "charging-piles": "charging-piles", "service-circles": "service-circles"}[s.Layer]
 		if want != "" && s.Schedule != want {
 			t.Errorf("%s follows schedule %q, want %q", s.ID, s.Schedule, want)
+		}
+	}
+}
+
+// The planned curve a store keeps for each site gives the planned fraction
+// of every day, for every site of the plan.
+func TestSiteCurvesMatchProgress(t *testing.T) {
+	_, p := xian2024(t)
+	for _, s := range p.Sites {
+		pr := p.Project(s.Project)
+		if pr == nil {
+			continue
+		}
+		c := pr.SiteCurve(s)
+		for day := domain.NewDate(p.Year-1, 12, 1); day.Before(domain.NewDate(p.Year+1, 2, 1)); day = day.AddDays(1) {
+			if got, want := c.At(day), pr.SiteProgress(s, day).Planned; got != want {
+				t.Fatalf("%s on %s: curve %v, progress %v", s.ID, day, got, want)
+			}
 		}
 	}
 }

@@ -4,6 +4,8 @@
 package domain
 
 import (
+	"time"
+
 	"github.com/paulmach/orb"
 )
 
@@ -35,15 +37,18 @@ func (p Precision) Approximate() bool {
 
 // Plan is the root of everything else: one city's programme for one year.
 type Plan struct {
-	ID         string     `json:"id"` // e.g. "xian-2024"
-	City       string     `json:"city"`
-	CityEN     string     `json:"city_en"`
-	Year       int        `json:"year"`
-	Title      string     `json:"title"`
-	TitleEN    string     `json:"title_en"`
-	IssuedBy   string     `json:"issued_by"`
-	IssuedByEN string     `json:"issued_by_en"`
-	IssuedOn   Date       `json:"issued_on"`
+	ID         string `json:"id"` // e.g. "xian-2024"
+	City       string `json:"city"`
+	CityEN     string `json:"city_en"`
+	Year       int    `json:"year"`
+	Title      string `json:"title"`
+	TitleEN    string `json:"title_en"`
+	IssuedBy   string `json:"issued_by"`
+	IssuedByEN string `json:"issued_by_en"`
+	IssuedOn   Date   `json:"issued_on"`
+	// TimeZone is the city's IANA zone (Asia/Shanghai for Xi'an): "today"
+	// and a report's "not in the future" are the city's, not the server's.
+	TimeZone   string     `json:"time_zone"`
 	Source     string     `json:"source"` // the document the data was transcribed from
 	Categories []Category `json:"categories"`
 	// Recipients that are neither districts nor zones: city agencies and companies.
@@ -204,4 +209,24 @@ type Zone struct {
 	District string    `json:"district"`
 	Point    orb.Point `json:"-"`
 	Source   string    `json:"source"`
+}
+
+// Today is the calendar day it is at now in the plan's city. A zone that
+// does not load (dataset.Load refuses one) falls back to UTC.
+func (p Plan) Today(now time.Time) Date {
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return DateOf(now.In(loc))
+}
+
+// DefaultDate is the date the map opens on: today in the city while the
+// plan's year lasts, else the plan's last day, when its outcome is known.
+func (p Plan) DefaultDate(now time.Time) Date {
+	today := p.Today(now)
+	if today.Year() == p.Year {
+		return today
+	}
+	return p.LastDay()
 }

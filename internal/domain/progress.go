@@ -2,33 +2,31 @@ package domain
 
 import "sort"
 
-// Status is where a project or site stands on a date.
-type Status string
+// PlanStatus is what the plan's schedule expects of a project or site on
+// a date. It is the plan's expectation, never a fact: only a report says
+// what was done (see Track). Its words are chosen so that none of them
+// reads as "completed".
+type PlanStatus string
 
 const (
-	StatusNotStarted Status = "not_started"
-	StatusInProgress Status = "in_progress"
-	StatusCompleted  Status = "completed"
-	// StatusDelayed is reserved for when reported actual progress falls
-	// behind the plan; planned progress alone never yields it.
-	StatusDelayed Status = "delayed"
+	PlanNotDue   PlanStatus = "not_due"   // the schedule has not begun by the date
+	PlanUnderWay PlanStatus = "under_way" // work should be under way
+	PlanDue      PlanStatus = "due"       // the plan says it should be finished by the date
 )
 
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool {
+// Valid reports whether s is a known planned status.
+func (s PlanStatus) Valid() bool {
 	switch s {
-	case StatusNotStarted, StatusInProgress, StatusCompleted, StatusDelayed:
+	case PlanNotDue, PlanUnderWay, PlanDue:
 		return true
 	}
 	return false
 }
 
-// Progress is the planned state of a schedule on a date. Actual is nil
-// until reported progress exists (see WithActual).
+// Progress is the planned state of a schedule on a date.
 type Progress struct {
-	Status  Status   `json:"status"`
-	Planned float64  `json:"planned"` // fraction 0..1 the plan expects done by the date
-	Actual  *float64 `json:"actual,omitempty"`
+	Status  PlanStatus `json:"status"`
+	Planned float64    `json:"planned"` // fraction 0..1 the plan expects done by the date
 }
 
 // Start is the first day of a schedule: the earliest start of its
@@ -89,7 +87,7 @@ func (s Schedule) Planned(asof Date) float64 {
 // Progress evaluates s on asof.
 func (s Schedule) Progress(asof Date) Progress {
 	if len(s.Milestones) == 0 || asof.Before(s.Start()) {
-		return Progress{Status: StatusNotStarted}
+		return Progress{Status: PlanNotDue}
 	}
 	// Complete only once the last step is due: figures can reach the
 	// target early while the plan still lists a step to come (project 23
@@ -97,16 +95,16 @@ func (s Schedule) Progress(asof Date) Progress {
 	p := s.Planned(asof)
 	last := s.Milestones[len(s.Milestones)-1].Date
 	if p >= 1 && !asof.Before(last) {
-		return Progress{Status: StatusCompleted, Planned: 1}
+		return Progress{Status: PlanDue, Planned: 1}
 	}
-	return Progress{Status: StatusInProgress, Planned: p}
+	return Progress{Status: PlanUnderWay, Planned: p}
 }
 
 // Progress evaluates the whole project on asof: the mean planned fraction
 // of its schedules; completed when all are, not started when none has.
 func (p Project) Progress(asof Date) Progress {
 	if len(p.Schedules) == 0 {
-		return Progress{Status: StatusNotStarted}
+		return Progress{Status: PlanNotDue}
 	}
 	parts := make([]Progress, len(p.Schedules))
 	for i, s := range p.Schedules {
@@ -139,41 +137,25 @@ func (p Project) SiteProgress(s Site, asof Date) Progress {
 	return p.Progress(asof)
 }
 
-// WithActual adds reported actual progress (a fraction 0..1) to a planned
-// progress: behind plan and not complete is delayed.
-func WithActual(p Progress, actual float64) Progress {
-	actual = clamp01(actual)
-	p.Actual = &actual
-	switch {
-	case actual >= 1:
-		p.Status = StatusCompleted
-	case actual < p.Planned:
-		p.Status = StatusDelayed
-	case actual > 0:
-		p.Status = StatusInProgress
-	}
-	return p
-}
-
 func combine(parts []Progress) Progress {
 	var sum float64
 	done, notStarted := 0, 0
 	for _, q := range parts {
 		sum += q.Planned
 		switch q.Status {
-		case StatusCompleted:
+		case PlanDue:
 			done++
-		case StatusNotStarted:
+		case PlanNotDue:
 			notStarted++
 		}
 	}
 	switch {
 	case done == len(parts):
-		return Progress{Status: StatusCompleted, Planned: 1}
+		return Progress{Status: PlanDue, Planned: 1}
 	case notStarted == len(parts):
-		return Progress{Status: StatusNotStarted}
+		return Progress{Status: PlanNotDue}
 	}
-	return Progress{Status: StatusInProgress, Planned: sum / float64(len(parts))}
+	return Progress{Status: PlanUnderWay, Planned: sum / float64(len(parts))}
 }
 
 // commonMetric returns the quantity that measures a site's own milestones:

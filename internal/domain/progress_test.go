@@ -47,19 +47,19 @@ func TestScheduleProgress(t *testing.T) {
 		asof     string
 		want     Progress
 	}{
-		{"piles before the year", piles, "2023-12-31", Progress{Status: StatusNotStarted}},
-		{"piles on the first day", piles, "2024-01-01", Progress{Status: StatusInProgress, Planned: 0}},
-		{"piles on the Q1 due date", piles, "2024-03-31", Progress{Status: StatusInProgress, Planned: 1150.0 / 4700}},
-		{"piles mid Q3", piles, "2024-08-15", Progress{Status: StatusInProgress, Planned: 2400.0 / 4700}},
-		{"piles at year end", piles, "2024-12-31", Progress{Status: StatusCompleted, Planned: 1}},
-		{"piles a year later", piles, "2025-06-01", Progress{Status: StatusCompleted, Planned: 1}},
-		{"circles in July", circles, "2024-07-31", Progress{Status: StatusNotStarted}},
-		{"circles on 1 August", circles, "2024-08-01", Progress{Status: StatusInProgress, Planned: 0}},
-		{"circles after two steps", circles, "2024-11-01", Progress{Status: StatusInProgress, Planned: 0.5}},
-		{"circles done", circles, "2024-12-31", Progress{Status: StatusCompleted, Planned: 1}},
-		{"empty schedule", Schedule{}, "2024-06-01", Progress{Status: StatusNotStarted}},
-		{"figures reached, a step to come", shows, "2024-10-01", Progress{Status: StatusInProgress, Planned: 1}},
-		{"figures reached and last step due", shows, "2024-12-31", Progress{Status: StatusCompleted, Planned: 1}},
+		{"piles before the year", piles, "2023-12-31", Progress{Status: PlanNotDue}},
+		{"piles on the first day", piles, "2024-01-01", Progress{Status: PlanUnderWay, Planned: 0}},
+		{"piles on the Q1 due date", piles, "2024-03-31", Progress{Status: PlanUnderWay, Planned: 1150.0 / 4700}},
+		{"piles mid Q3", piles, "2024-08-15", Progress{Status: PlanUnderWay, Planned: 2400.0 / 4700}},
+		{"piles at year end", piles, "2024-12-31", Progress{Status: PlanDue, Planned: 1}},
+		{"piles a year later", piles, "2025-06-01", Progress{Status: PlanDue, Planned: 1}},
+		{"circles in July", circles, "2024-07-31", Progress{Status: PlanNotDue}},
+		{"circles on 1 August", circles, "2024-08-01", Progress{Status: PlanUnderWay, Planned: 0}},
+		{"circles after two steps", circles, "2024-11-01", Progress{Status: PlanUnderWay, Planned: 0.5}},
+		{"circles done", circles, "2024-12-31", Progress{Status: PlanDue, Planned: 1}},
+		{"empty schedule", Schedule{}, "2024-06-01", Progress{Status: PlanNotDue}},
+		{"figures reached, a step to come", shows, "2024-10-01", Progress{Status: PlanUnderWay, Planned: 1}},
+		{"figures reached and last step due", shows, "2024-12-31", Progress{Status: PlanDue, Planned: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,14 +96,14 @@ func TestProjectAndSiteProgress(t *testing.T) {
 		got  Progress
 		want Progress
 	}{
-		{"site measured by the one figure its steps give", p.SiteProgress(stepsThenFigures, d("2024-10-01")), Progress{Status: StatusInProgress, Planned: 40.0 / 41}},
-		{"project in July: one track started", p.Progress(d("2024-07-31")), Progress{Status: StatusInProgress, Planned: (2400.0 / 4700) / 2}},
-		{"project before the year", p.Progress(d("2023-06-01")), Progress{Status: StatusNotStarted}},
-		{"project done", p.Progress(d("2024-12-31")), Progress{Status: StatusCompleted, Planned: 1}},
-		{"site following a named schedule", p.SiteProgress(Site{Schedule: "circles"}, d("2024-07-31")), Progress{Status: StatusNotStarted}},
-		{"site inheriting the project", p.SiteProgress(Site{}, d("2024-07-31")), Progress{Status: StatusInProgress, Planned: (2400.0 / 4700) / 2}},
-		{"site with its own deliveries", p.SiteProgress(own, d("2024-02-01")), Progress{Status: StatusInProgress, Planned: 200.0 / 450}},
-		{"site deliveries complete", p.SiteProgress(own, d("2024-06-30")), Progress{Status: StatusCompleted, Planned: 1}},
+		{"site measured by the one figure its steps give", p.SiteProgress(stepsThenFigures, d("2024-10-01")), Progress{Status: PlanUnderWay, Planned: 40.0 / 41}},
+		{"project in July: one track started", p.Progress(d("2024-07-31")), Progress{Status: PlanUnderWay, Planned: (2400.0 / 4700) / 2}},
+		{"project before the year", p.Progress(d("2023-06-01")), Progress{Status: PlanNotDue}},
+		{"project done", p.Progress(d("2024-12-31")), Progress{Status: PlanDue, Planned: 1}},
+		{"site following a named schedule", p.SiteProgress(Site{Schedule: "circles"}, d("2024-07-31")), Progress{Status: PlanNotDue}},
+		{"site inheriting the project", p.SiteProgress(Site{}, d("2024-07-31")), Progress{Status: PlanUnderWay, Planned: (2400.0 / 4700) / 2}},
+		{"site with its own deliveries", p.SiteProgress(own, d("2024-02-01")), Progress{Status: PlanUnderWay, Planned: 200.0 / 450}},
+		{"site deliveries complete", p.SiteProgress(own, d("2024-06-30")), Progress{Status: PlanDue, Planned: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,26 +111,6 @@ func TestProjectAndSiteProgress(t *testing.T) {
 				t.Errorf("got %+v, want %+v", tt.got, tt.want)
 			}
 		})
-	}
-}
-
-func TestWithActual(t *testing.T) {
-	planned := Progress{Status: StatusInProgress, Planned: 0.5}
-	tests := []struct {
-		actual float64
-		want   Status
-	}{
-		{0.2, StatusDelayed},
-		{0.5, StatusInProgress},
-		{0.8, StatusInProgress},
-		{1.0, StatusCompleted},
-		{1.5, StatusCompleted},
-	}
-	for _, tt := range tests {
-		got := WithActual(planned, tt.actual)
-		if got.Status != tt.want || got.Actual == nil {
-			t.Errorf("WithActual(%v) = %+v, want status %s", tt.actual, got, tt.want)
-		}
 	}
 }
 

@@ -15,13 +15,23 @@ type SiteQuery struct {
 	BBox     *orb.Bound // sites whose geometry intersects the box (CRS84)
 	Project  int
 	District string // a district adcode or a zone id
-	Limit    int    // 0 means no limit
-	Offset   int
+	// Status keeps the sites whose tracking status on AsOf is Status; the
+	// store computes it next to the data, so that a page of a filtered
+	// million-site layer costs a page, not the layer. AsOf also dates the
+	// reports the page carries; zero AsOf with no Status carries none.
+	Status TrackingStatus
+	AsOf   Date
+	Limit  int // 0 means no limit
+	Offset int
 }
 
-// SitePage is one page of a query and the number of sites it matched in all.
+// SitePage is one page of a query and the number of sites it matched in
+// all. Reports[i], when AsOf was given, is the report that speaks for
+// Sites[i] on AsOf: its own latest, or that of the schedule it inherits
+// from (Project.InheritsFrom), never a retracted one; nil when none does.
 type SitePage struct {
 	Sites   []Site
+	Reports []*Report
 	Matched int
 }
 
@@ -51,4 +61,12 @@ type Store interface {
 	Sites(ctx context.Context, q SiteQuery) (SitePage, error)
 	// Site returns one site of a layer, or ErrNotFound.
 	Site(ctx context.Context, plan, layer, id string) (Site, error)
+	// SiteByID returns a site of the plan by its id alone (ids are unique
+	// across a plan's layers), or ErrNotFound.
+	SiteByID(ctx context.Context, plan, id string) (Site, error)
+	// SiteReport returns the report that speaks for a site on asof, as
+	// SitePage.Reports does, or nil.
+	SiteReport(ctx context.Context, plan, layer, id string, asof Date) (*Report, error)
+
+	Ledger
 }
