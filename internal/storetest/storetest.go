@@ -718,3 +718,37 @@ func Compare(t *testing.T, want, got domain.Store) {
 		}
 	}
 }
+
+// Factory makes fresh writable stores under one name.
+type Factory struct {
+	Name string
+	New  func(t *testing.T) domain.Store
+}
+
+// Writable returns a factory for each store: the embedded store on a
+// fresh data directory, and PostGIS on a fresh scratch database when a
+// server answers at TEST_DATABASE_URL (required in CI, as for Stores).
+func Writable(tb testing.TB) []Factory {
+	tb.Helper()
+	out := []Factory{{Name: "embedded", New: func(t *testing.T) domain.Store { return EmbeddedWritable(t) }}}
+	if _, reason := serverURL(); reason != "" {
+		if inCI() {
+			tb.Fatalf("PostGIS is required in CI: %s; %s", reason, hint)
+		}
+		tb.Logf("only the embedded store: %s; %s", reason, hint)
+		return out
+	}
+	return append(out, Factory{Name: "postgis", New: func(t *testing.T) domain.Store { return PostGIS(t) }})
+}
+
+// EmbeddedWritable returns an embedded store over the geodata that keeps
+// its ledger in a data directory of tb's own, closed when tb ends.
+func EmbeddedWritable(tb testing.TB) *memstore.Store {
+	tb.Helper()
+	s, err := memstore.Open(Dataset(tb), tb.TempDir())
+	if err != nil {
+		tb.Fatalf("opening the embedded store: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}

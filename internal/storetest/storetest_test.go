@@ -15,3 +15,12 @@ func TestStores(t *testing.T) {
 		})
 	}
 }
+
+// TestLedger runs the ledger suite on every store, each subtest on a
+// fresh one: the embedded store on a data directory of its own, PostGIS
+// on a scratch database of its own.
+func TestLedger(t *testing.T) {
+	for _, s := range storetest.Writable(t) {
+		t.Run(s.Name, func(t *testing.T) { storetest.RunLedger(t, s.New) })
+	}
+}
