@@ -118,7 +118,9 @@ func TestCheckReportRefuses(t *testing.T) {
 		{"unknown site", func(d *ReportDraft) { d.Site = "nope" }, "site", "no site"},
 		{"a base feature", func(d *ReportDraft) { d.Project, d.Site = 0, "district" }, "site", "base feature"},
 		{"a site of another project", func(d *ReportDraft) { d.Site = "station" }, "site", "belongs to project 2"},
-		{"site and schedule", func(d *ReportDraft) { d.Project, d.Site, d.Schedule, d.Quantity, d.Fraction = 2, "station", "circles", nil, fp(0.5) }, "schedule", "not both"},
+		{"site and schedule", func(d *ReportDraft) {
+			d.Project, d.Site, d.Schedule, d.Quantity, d.Fraction = 2, "station", "circles", nil, fp(0.5)
+		}, "schedule", "not both"},
 		{"no date", func(d *ReportDraft) { d.ReportedOn = "" }, "reported_on", "give the date"},
 		{"a bad date", func(d *ReportDraft) { d.ReportedOn = "2024-02-30" }, "reported_on", "YYYY-MM-DD"},
 		{"the future", func(d *ReportDraft) { d.ReportedOn = "2024-08-02" }, "reported_on", "future"},

@@ -281,8 +281,8 @@ func testLatestReports(t *testing.T, ds *dataset.Dataset, s domain.Store) {
 		want []int64 // by (project, schedule)
 	}{
 		{"2024-01-01", []int64{}},
-		{"2024-06-30", []int64{tie.ID}},                      // the tie goes to the later filing
-		{"2024-08-01", []int64{tie.ID, got[3].ID}},           // project 25's whole-project report
+		{"2024-06-30", []int64{tie.ID}},                       // the tie goes to the later filing
+		{"2024-08-01", []int64{tie.ID, got[3].ID}},            // project 25's whole-project report
 		{"2024-12-31", []int64{got[1].ID, tie.ID, got[3].ID}}, // the retracted Q3 figure never counts
 	}
 	for _, tt := range tests {

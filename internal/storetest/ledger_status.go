@@ -187,7 +187,7 @@ func testInheritance(t *testing.T, ds *dataset.Dataset, s domain.Store) {
 		{"metro-stations", "metro-station-beichen-east-rd", own.ID}, // its own report wins
 		{"metro-lines", "metro-line-8", line8Open.ID},
 		{"intersections", "intersection-weiyang-rd-fengcheng-10th-rd", 0}, // a count of 16 says nothing of one
-		{"charging-piles", "charging-piles-610103", 0},                     // nor does a quota layer inherit
+		{"charging-piles", "charging-piles-610103", 0},                    // nor does a quota layer inherit
 	}
 	p := ds.Latest()
 	for _, site := range layerSites(p, "metro-stations") {
