@@ -2,10 +2,8 @@ package api_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,141 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"testing/fstest"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"projectmap/geodata"
-	"projectmap/internal/api"
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-var (
-	dsOnce sync.Once
-	ds     *dataset.Dataset
-	dsErr  error
-)
-
-func loadDataset(t testing.TB) *dataset.Dataset {
-	t.Helper()
-	dsOnce.Do(func() { ds, dsErr = dataset.Load(geodata.Files) })
-	if dsErr != nil {
-		t.Fatalf("loading geodata: %v", dsErr)
-	}
-	return ds
-}
-
-// fixedNow is the "today" of every test, so that default progress is stable.
-var fixedNow = time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)
-
-// newServer builds the whole HTTP service over a store.
-func newServer(t testing.TB, store domain.Store) *httptest.Server {
-	t.Helper()
-	h := api.New(api.Config{
-		Store:   store,
-		Basemap: api.Basemap{URL: "https://tile.example/{z}/{x}/{y}.png", Attribution: "test tiles"},
-		Now:     func() time.Time { return fixedNow },
-		Web:     fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>map</title>")}},
-	})
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// forEachStore runs f against every store the service can run on.
-func forEachStore(t *testing.T, f func(t *testing.T, srv *httptest.Server)) {
-	for _, s := range testStores(t) {
-		t.Run(s.name, func(t *testing.T) { f(t, newServer(t, s.store)) })
-	}
-}
-
-type namedStore struct {
-	name  string
-	store domain.Store
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func get(t testing.TB, srv *httptest.Server, path string, headers ...string) response {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := srv.Client().Transport.RoundTrip(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	var r io.Reader = res.Body
-	if res.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(res.Body)
-		if err != nil {
-			t.Fatalf("GET %s: bad gzip: %v", path, err)
-		}
-		r = zr
-	}
-	body, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{res.StatusCode, res.Header, body}
-}
-
-func decode[T any](t testing.TB, r response) T {
-	t.Helper()
-	var v T
-	if err := json.Unmarshal(r.body, &v); err != nil {
-		t.Fatalf("bad JSON (%v): %.300s", err, r.body)
-	}
-	return v
-}
-
-type items struct {
-	Type           string `json:"type"`
-	NumberMatched  int    `json:"numberMatched"`
-	NumberReturned int    `json:"numberReturned"`
-	Features       []struct {
-		ID         string         `json:"id"`
-		Geometry   map[string]any `json:"geometry"`
-		Properties map[string]any `json:"properties"`
-	} `json:"features"`
-	Links []struct {
-		Href string `json:"href"`
-		Rel  string `json:"rel"`
-	} `json:"links"`
-}
-
-func (it items) link(rel string) string {
-	for _, l := range it.Links {
-		if l.Rel == rel {
-			return l.Href
-		}
-	}
-	return ""
-}
-
-func (it items) ids() []string {
-	ids := make([]string, len(it.Features))
-	for i, f := range it.Features {
-		ids[i] = f.ID
-	}
-	return ids
-}
 
 func TestEndpointsAnswer(t *testing.T) {
 	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
@@ -160,7 +31,8 @@ func TestEndpointsAnswer(t *testing.T) {
 			{"/readyz", "application/json", []string{`"status":"ready"`}},
 			{"/ogc", "application/json", []string{`"rel":"service-desc"`, `"rel":"conformance"`, `"rel":"data"`}},
 			{"/ogc/", "application/json", []string{`"rel":"data"`}},
-			{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0.3"`, `/collections/{collectionId}/items`}},
+			{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0.3"`, `/collections/{collectionId}/items`,
+				`"/api/reports"`, `"/api/reports/{id}/retract"`, `"/api/reports.atom"`, `"unreported"`, `"bearer"`, `"Idempotency-Key"`, `"reportDraft"`}},
 			{"/ogc/conformance", "application/json", []string{"conf/core", "conf/geojson", "conf/oas30"}},
 			{"/ogc/collections", "application/json", []string{`"id":"intersections"`, `"title":"主干道交叉口微改造"`, `"title_en":"Arterial intersection upgrades"`, `"bbox"`}},
 			{"/ogc/collections/metro-lines", "application/json", []string{`"id":"metro-lines"`, `"rel":"items"`}},
@@ -172,7 +44,9 @@ func TestEndpointsAnswer(t *testing.T) {
 			{"/api/projects/4", "application/json", []string{`"charging_piles"`, `"collections":["charging-piles","parking"]`}},
 			{"/api/projects?category=5", "application/json", []string{`"number":15`}},
 			{"/api/data-quality", "application/json", []string{`"parking_spaces"`, `"match":false`}},
-			{"/api/config", "application/json", []string{`"basemap"`, `"today":"2024-07-15"`}},
+			{"/api/config", "application/json", []string{`"basemap"`, `"today":"2024-07-15"`, `"default_date":"2024-07-15"`, `"time_zone":"Asia/Shanghai"`, `"range":{"from":"2024-01-01","to":"2024-12-31"}`, `"tolerance":0.1`}},
+			{"/api/reports", "application/json", []string{`"reports":[]`, `"numberMatched":0`}},
+			{"/api/reports.atom", "application/atom+xml; charset=utf-8", []string{`<feed xmlns="http://www.w3.org/2005/Atom">`}},
 			{"/", "text/html; charset=utf-8", []string{"<title>map</title>"}},
 		}
 		for _, tt := range tests {
@@ -220,6 +94,8 @@ func TestBadInput(t *testing.T) {
 			{items + "?project=abc", 400, "project"},
 			{items + "?district=nowhere", 400, "district"},
 			{items + "?status=done", 400, "status"},
+			{items + "?status=delayed", 400, "status"},
+			{items + "?status=in_progress", 400, "status"},
 			{items + "?asof=2024-13-01", 400, "asof"},
 			{items + "?asof=yesterday", 400, "asof"},
 			{items + "?asof=9999-01-01", 400, "asof"},
@@ -237,6 +113,8 @@ func TestBadInput(t *testing.T) {
 			{"/api/projects?asof=2024-02-30", 400, "asof"},
 			{"/api/projects?category=11", 400, "category"},
 			{"/api/projects?category=x", 400, "category"},
+			{"/api/projects?status=done", 400, "status"},
+			{"/api/projects/4?status=behind", 400, "status"},
 			{"/no/such/path", 404, ""},
 			{"/api/nothing", 404, ""},
 		}
@@ -266,13 +144,15 @@ func TestBadInput(t *testing.T) {
 // endpoint: none may produce a 500.
 func TestNeverInternalError(t *testing.T) {
 	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
-		paths := []string{"/ogc", "/ogc/collections", "/ogc/collections/schools", "/ogc/collections/schools/items", "/ogc/collections/schools/items/x", "/api/projects", "/api/projects/1", "/api/data-quality", "/api/config"}
+		paths := []string{"/ogc", "/ogc/collections", "/ogc/collections/schools", "/ogc/collections/schools/items", "/ogc/collections/schools/items/x", "/api/projects", "/api/projects/1", "/api/data-quality", "/api/config",
+			"/api/reports", "/api/reports/1", "/api/reports.atom", "/api/audit"}
 		for _, bad := range []string{"/ogc/collections/schools/items/a%00b", "/ogc/collections/schools/items/%C3%28", "/ogc/collections/%C3%28/items", "/ogc/collections/schools/items?district=%C3%28", "/api/projects?plan=%00"} {
 			if r := get(t, srv, bad); r.status >= 500 {
 				t.Errorf("GET %s: %d %s", bad, r.status, r.body)
 			}
 		}
-		queries := []string{"", "?", "?&&", "?bbox=", "?bbox=,,,", "?limit=", "?asof=", "?district=%E4%B8%B4", "?project=0", "?status=", "?offset=999999", "?bbox=108.9,34.2,108.9,34.2", "?asof=0001-01-01", "?plan=%00", "?%ff=1"}
+		queries := []string{"", "?", "?&&", "?bbox=", "?bbox=,,,", "?limit=", "?asof=", "?district=%E4%B8%B4", "?project=0", "?status=", "?offset=999999", "?bbox=108.9,34.2,108.9,34.2", "?asof=0001-01-01", "?plan=%00", "?%ff=1",
+			"?site=%00", "?since=0001-01-01&until=9999-12-31", "?schedule=%C3%28", "?asof=2200-12-31"}
 		for _, p := range paths {
 			for _, q := range queries {
 				r := get(t, srv, p+q)
@@ -304,10 +184,16 @@ func TestItemsFilters(t *testing.T) {
 			{"", "intersections", 16},
 			{"?bbox=73,18,135,54", "intersections", 16},
 			{"?bbox=100,20,101,21", "intersections", 0},
+			// With no report filed, nothing is completed, on track or
+			// behind on any date: everything is unreported.
 			{"?asof=2024-07-31&status=completed", "intersections", 0},
-			{"?asof=2024-12-31&status=completed", "intersections", 16},
-			{"?asof=2023-12-01&status=not_started", "intersections", 16},
-			{"?asof=2024-12-31&status=delayed", "intersections", 0},
+			{"?asof=2024-12-31&status=completed", "intersections", 0},
+			{"?asof=2023-12-01&status=not_started", "intersections", 0},
+			{"?asof=2024-12-31&status=behind", "intersections", 0},
+			{"?asof=2024-12-31&status=unreported", "intersections", 16},
+			{"?status=unreported", "old-communities", 74},
+			{"?status=unreported&district=610117", "old-communities", 41},
+			{"?status=unreported", "districts", 0},
 		}
 		for _, tt := range tests {
 			t.Run(tt.layer+tt.query, func(t *testing.T) {
@@ -338,13 +224,21 @@ func TestEveryFeatureCarriesTheCommonProperties(t *testing.T) {
 				t.Errorf("%s: empty", c.ID)
 			}
 			for _, f := range it.Features {
-				for _, k := range []string{"project", "name", "district", "status", "progress", "precision", "source"} {
+				for _, k := range []string{"project", "name", "district", "status", "planned", "planned_status", "due",
+					"reported", "reported_status", "reported_on", "reported_by", "report_source", "report_url", "report_id",
+					"report_schedule", "precision", "source"} {
 					if _, ok := f.Properties[k]; !ok {
 						t.Errorf("%s/%s lacks %s", c.ID, f.ID, k)
 					}
 				}
-				if f.Properties["project"].(float64) != 0 && f.Properties["status"] == nil {
-					t.Errorf("%s/%s has no status", c.ID, f.ID)
+				if _, ok := f.Properties["progress"]; ok {
+					t.Errorf("%s/%s still carries the old progress", c.ID, f.ID)
+				}
+				if f.Properties["project"].(float64) != 0 && (f.Properties["status"] != "unreported" || f.Properties["planned_status"] == nil) {
+					t.Errorf("%s/%s: status %v planned_status %v, want unreported and a plan", c.ID, f.ID, f.Properties["status"], f.Properties["planned_status"])
+				}
+				if f.Properties["project"].(float64) == 0 && (f.Properties["status"] != nil || f.Properties["planned"] != nil || f.Properties["due"] != nil) {
+					t.Errorf("%s/%s is a base feature but carries a status", c.ID, f.ID)
 				}
 			}
 		}
@@ -468,15 +362,18 @@ func TestCORS(t *testing.T) {
 	}
 }
 
+// TestProgressFollowsTheDate: the planned state follows the schedule;
+// with no report the tracking status stays unreported on every date.
 func TestProgressFollowsTheDate(t *testing.T) {
 	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
 		tests := []struct {
 			asof    string
-			status  string
-			planned float64
+			planned domain.PlanStatus
+			value   float64
 		}{
-			{"2024-03-31", "in_progress", 1150.0 / 4700},
-			{"2024-12-31", "completed", 1},
+			{"2023-12-31", "not_due", 0},
+			{"2024-03-31", "under_way", 1150.0 / 4700},
+			{"2024-12-31", "due", 1},
 		}
 		for _, tt := range tests {
 			doc := decode[projectResponse](t, get(t, srv, "/api/projects/4?asof="+tt.asof))
@@ -484,13 +381,19 @@ func TestProgressFollowsTheDate(t *testing.T) {
 			for _, s := range doc.Project.Schedules {
 				if s.ID == "charging-piles" {
 					found = true
-					if string(s.Progress.Status) != tt.status || abs(s.Progress.Planned-tt.planned) > 1e-4 {
-						t.Errorf("%s: piles %+v, want %s %.4f", tt.asof, s.Progress, tt.status, tt.planned)
+					if s.Planned.Status != tt.planned || abs(s.Planned.Planned-tt.value) > 1e-4 {
+						t.Errorf("%s: piles planned %+v, want %s %.4f", tt.asof, s.Planned, tt.planned, tt.value)
+					}
+					if s.Status != "unreported" || s.Reported != nil || s.Due != "2024-12-31" {
+						t.Errorf("%s: piles status %s reported %v due %s, want unreported, none, 2024-12-31", tt.asof, s.Status, s.Reported, s.Due)
 					}
 				}
 			}
 			if !found {
 				t.Errorf("no charging-piles schedule")
+			}
+			if doc.Project.Status != "unreported" || doc.Project.Reported != nil {
+				t.Errorf("%s: project status %s reported %v", tt.asof, doc.Project.Status, doc.Project.Reported)
 			}
 		}
 	})
@@ -498,9 +401,15 @@ func TestProgressFollowsTheDate(t *testing.T) {
 
 type projectResponse struct {
 	Project struct {
+		Status    string           `json:"status"`
+		Planned   domain.Progress  `json:"planned"`
+		Reported  *json.RawMessage `json:"reported"`
 		Schedules []struct {
-			ID       string          `json:"id"`
-			Progress domain.Progress `json:"progress"`
+			ID       string           `json:"id"`
+			Planned  domain.Progress  `json:"planned"`
+			Due      string           `json:"due"`
+			Status   string           `json:"status"`
+			Reported *json.RawMessage `json:"reported"`
 		} `json:"schedules"`
 	} `json:"project"`
 }
@@ -571,7 +480,8 @@ func TestCSVDownload(t *testing.T) {
 		for _, row := range rows[1:] {
 			if row[col["name"]] == "任韩小区" {
 				found = true
-				if row[col["status"]] != "completed" || row[col["precision"]] == "" || row[col["lon"]] == "" {
+				if row[col["status"]] != "unreported" || row[col["planned_status"]] != "due" || row[col["planned"]] != "1" ||
+					row[col["reported"]] != "" || row[col["precision"]] == "" || row[col["lon"]] == "" {
 					t.Errorf("任韩小区 row %v", row)
 				}
 			}

@@ -19,11 +19,15 @@ import (
 // properties, a representative lon/lat, then every attribute the page
 // has. It starts with a UTF-8 byte-order mark so that Excel shows the
 // Chinese names correctly.
-func writeCSV(c echo.Context, look *lookup, sites []domain.Site, iq itemsQuery) error {
+func writeCSV(c echo.Context, look *lookup, page domain.SitePage, iq itemsQuery) error {
+	sites := page.Sites
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
-	common := []string{"id", "project", "name", "name_en", "district", "district_name", "zone", "status", "progress", "precision", "source", "lon", "lat"}
+	common := []string{"id", "project", "name", "name_en", "district", "district_name", "zone",
+		"status", "planned", "planned_status", "due", "reported", "reported_status", "reported_on",
+		"reported_by", "report_source", "report_url", "report_id", "report_schedule",
+		"precision", "source", "lon", "lat"}
 	attrSet := map[string]any{}
 	for _, s := range sites {
 		for k, v := range s.Attrs {
@@ -31,14 +35,21 @@ func writeCSV(c echo.Context, look *lookup, sites []domain.Site, iq itemsQuery) 
 		}
 	}
 	attrs := sortedAttrs(attrSet)
-	if err := w.Write(append(append([]string{}, common...), attrs...)); err != nil {
+	header := append([]string{}, common...)
+	for _, k := range attrs {
+		if reserved[k] {
+			k = "attr_" + k // as the feature names it
+		}
+		header = append(header, k)
+	}
+	if err := w.Write(header); err != nil {
 		return err
 	}
-	for _, s := range sites {
-		f := look.feature(s, iq.asof)
+	for i, s := range sites {
+		f := look.feature(s, reportAt(page, i), iq.asof)
 		values := map[string]any{}
 		for _, p := range f.props {
-			values[p.key] = p.value
+			values[p.key] = p.value()
 		}
 		lon, lat := "", ""
 		if s.Geometry != nil {
@@ -96,7 +107,7 @@ func cell(v any) string {
 		return strconv.Itoa(v)
 	case bool:
 		return strconv.FormatBool(v)
-	case domain.Status:
+	case domain.TrackingStatus:
 		return string(v)
 	case domain.Precision:
 		return string(v)

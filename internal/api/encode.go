@@ -17,9 +17,49 @@ import (
 // made a whole-layer response several times slower than it needs to be.
 // Output is deterministic: fixed properties first, then attributes by key.
 
+// prop is one property. Strings and numbers are kept unboxed: putting
+// each into an interface cost an allocation per property per feature,
+// the largest share of a whole-layer response's garbage.
 type prop struct {
-	key   string
-	value any
+	key  string
+	kind propKind
+	str  string
+	num  float64
+	any  any
+}
+
+type propKind uint8
+
+const (
+	propNull propKind = iota
+	propString
+	propNumber
+	propAny
+)
+
+func strProp(key, s string) prop         { return prop{key: key, kind: propString, str: s} }
+func numProp(key string, n float64) prop { return prop{key: key, kind: propNumber, num: n} }
+func nullProp(key string) prop           { return prop{key: key} }
+
+// anyProp holds a value of any other type (attributes, milestones).
+func anyProp(key string, v any) prop {
+	if v == nil {
+		return nullProp(key)
+	}
+	return prop{key: key, kind: propAny, any: v}
+}
+
+// value returns the property as a plain value, for the CSV writer.
+func (p prop) value() any {
+	switch p.kind {
+	case propString:
+		return p.str
+	case propNumber:
+		return p.num
+	case propAny:
+		return p.any
+	}
+	return nil
 }
 
 // feature is a GeoJSON feature ready to encode.
@@ -48,8 +88,17 @@ func appendFeature(b []byte, f feature) ([]byte, error) {
 		}
 		b = appendString(b, p.key)
 		b = append(b, ':')
-		if b, err = appendValue(b, p.value); err != nil {
-			return nil, err
+		switch p.kind {
+		case propNull:
+			b = append(b, "null"...)
+		case propString:
+			b = appendString(b, p.str)
+		case propNumber:
+			b = appendFloat(b, p.num)
+		default:
+			if b, err = appendValue(b, p.any); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return append(b, "}}"...), nil
@@ -67,7 +116,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case float64:
 		return appendFloat(b, v), nil
-	case domain.Status:
+	case domain.TrackingStatus:
 		return appendString(b, string(v)), nil
 	case domain.Precision:
 		return appendString(b, string(v)), nil

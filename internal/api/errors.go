@@ -11,11 +11,14 @@ import (
 	"projectmap/internal/domain"
 )
 
-// errorBody is the one shape every error response takes.
+// errorBody is the one shape every error response takes. Errors lists
+// every fault of a rejected report or ledger, each naming its line or
+// item and field.
 type errorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Param   string `json:"param,omitempty"`
+	Code    string           `json:"code"`
+	Message string           `json:"message"`
+	Param   string           `json:"param,omitempty"`
+	Errors  []domain.Problem `json:"errors,omitempty"`
 }
 
 // errorHandler is the one place errors become statuses. Internal errors
@@ -29,10 +32,27 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if status >= 500 && status != http.StatusServiceUnavailable {
 			log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
+		h := c.Response().Header()
+		switch status {
+		case http.StatusUnauthorized:
+			// RFC 6750: say how to authenticate, and whether the token given was bad.
+			challenge := `Bearer realm="projectmap"`
+			if c.Request().Header.Get(echo.HeaderAuthorization) != "" {
+				challenge += `, error="invalid_token"`
+			}
+			h.Set(echo.HeaderWWWAuthenticate, challenge)
+		case http.StatusTooManyRequests:
+			if h.Get("Retry-After") == "" {
+				h.Set("Retry-After", "1")
+			}
+		}
+		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
+			h.Set("Cache-Control", "no-store")
+		}
 		if c.Request().Method == http.MethodHead {
 			err = c.NoContent(status)
 		} else {
-			err = c.JSON(status, body)
+			err = writeJSONStatus(c, status, mediaJSON, body)
 		}
 		if err != nil {
 			log.Error("writing error response", "err", err)
@@ -40,20 +60,35 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// classify maps an error to its status and body.
 func classify(err error) (int, errorBody) {
 	var de *domain.Error
 	if errors.As(err, &de) {
+		body := errorBody{de.Kind.String(), de.Message, de.Param, nil}
 		switch de.Kind {
 		case domain.ErrInvalid:
-			return http.StatusBadRequest, errorBody{"invalid_parameter", de.Message, de.Param}
+			body.Code = "invalid_parameter"
+			return http.StatusBadRequest, body
 		case domain.ErrNotFound:
-			return http.StatusNotFound, errorBody{"not_found", de.Message, de.Param}
+			return http.StatusNotFound, body
 		case domain.ErrUnavailable:
-			return http.StatusServiceUnavailable, errorBody{"unavailable", "the data store is unavailable; try again shortly", ""}
+			return http.StatusServiceUnavailable, errorBody{"unavailable", "the data store is unavailable; try again shortly", "", nil}
 		case domain.ErrConflict:
-			return http.StatusConflict, errorBody{"conflict", de.Message, de.Param}
+			return http.StatusConflict, body
+		case domain.ErrUnprocessable:
+			body.Errors = de.Problems
+			if len(body.Errors) == 0 {
+				body.Errors = []domain.Problem{{Field: de.Param, Message: de.Message}}
+			}
+			return http.StatusUnprocessableEntity, body
+		case domain.ErrUnauthorized:
+			return http.StatusUnauthorized, body
+		case domain.ErrForbidden:
+			return http.StatusForbidden, body
+		case domain.ErrRateLimited:
+			return http.StatusTooManyRequests, body
 		}
-		return http.StatusInternalServerError, errorBody{"internal", "internal error", ""}
+		return http.StatusInternalServerError, errorBody{"internal", "internal error", "", nil}
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -67,11 +102,20 @@ func classify(err error) (int, errorBody) {
 			code = "not_found"
 		case http.StatusMethodNotAllowed:
 			code = "method_not_allowed"
+		case http.StatusRequestEntityTooLarge:
+			code = "too_large"
+		case http.StatusUnsupportedMediaType:
+			code = "unsupported_media_type"
+		case http.StatusTooManyRequests:
+			code = "rate_limited"
 		}
-		return he.Code, errorBody{code, msg, ""}
+		if he.Code >= 500 {
+			code = "internal"
+		}
+		return he.Code, errorBody{code, msg, "", nil}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return http.StatusServiceUnavailable, errorBody{"unavailable", "the request was cancelled or timed out", ""}
+		return http.StatusServiceUnavailable, errorBody{"unavailable", "the request was cancelled or timed out", "", nil}
 	}
-	return http.StatusInternalServerError, errorBody{"internal", "internal error", ""}
+	return http.StatusInternalServerError, errorBody{"internal", "internal error", "", nil}
 }

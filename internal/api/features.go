@@ -12,11 +12,16 @@ import (
 
 // reserved are the property names the API sets itself; a site attribute
 // with one of these names is renamed rather than allowed to overwrite it.
+// "progress" stays reserved although no longer set, so that no attribute
+// can pass for the planned figure the field used to carry.
 var reserved = map[string]bool{
 	"id": true, "layer": true, "project": true, "name": true, "name_en": true,
 	"district": true, "district_name": true, "district_name_en": true, "zone": true,
 	"zone_name": true, "zone_name_en": true, "status": true, "progress": true, "precision": true,
 	"source": true, "schedule": true, "milestones": true, "plan": true,
+	"planned": true, "planned_status": true, "due": true, "reported": true, "reported_status": true,
+	"reported_on": true, "reported_by": true, "report_source": true, "report_url": true,
+	"report_id": true, "report_schedule": true,
 }
 
 // lookup resolves the names and projects that feature properties show.
@@ -41,18 +46,58 @@ func newLookup(p domain.Plan, districts []domain.District, zones []domain.Zone) 
 	return l
 }
 
-// progress evaluates a site on asof; base-layer sites have none.
-func (l *lookup) progress(s domain.Site, asof domain.Date) (domain.Progress, bool) {
+// tracking returns the properties that set site s's plan against the
+// report that speaks for it on asof (nil: none): status, planned,
+// planned_status, due, reported, reported_status, reported_on,
+// reported_by, report_source, report_url, report_id, report_schedule.
+// The plan and the report stay apart; status is the one set against the
+// other (domain.Track), so nothing is called completed that no report says
+// is. Base-layer sites (no project) carry nulls throughout.
+func (l *lookup) tracking(props []prop, s domain.Site, r *domain.Report, asof domain.Date) []prop {
 	pr := l.projects[s.Project]
 	if pr == nil {
-		return domain.Progress{}, false
+		return append(props,
+			nullProp("status"), nullProp("planned"), nullProp("planned_status"), nullProp("due"),
+			nullProp("reported"), nullProp("reported_status"), nullProp("reported_on"),
+			nullProp("reported_by"), nullProp("report_source"), nullProp("report_url"),
+			nullProp("report_id"), nullProp("report_schedule"))
 	}
-	return pr.SiteProgress(s, asof), true
+	var prog domain.Progress
+	var due domain.Date
+	if sc, ok := pr.ScheduleFor(s); ok {
+		prog, due = sc.Progress(asof), sc.End()
+	} else {
+		prog, due = pr.Progress(asof), pr.End()
+	}
+	dueProp := nullProp("due")
+	if !due.IsZero() {
+		dueProp = strProp("due", due.String())
+	}
+	props = append(props,
+		strProp("status", string(domain.Track(prog.Planned, domain.ReportedOf(r)))),
+		numProp("planned", math.Round(prog.Planned*1e4)/1e4),
+		strProp("planned_status", string(prog.Status)), dueProp)
+	if r == nil {
+		return append(props, nullProp("reported"), nullProp("reported_status"), nullProp("reported_on"),
+			nullProp("reported_by"), nullProp("report_source"), nullProp("report_url"),
+			nullProp("report_id"), nullProp("report_schedule"))
+	}
+	evidence, inherited := nullProp("report_url"), nullProp("report_schedule")
+	if r.EvidenceURL != "" {
+		evidence = strProp("report_url", r.EvidenceURL)
+	}
+	if r.Site == "" && r.Schedule != "" {
+		inherited = strProp("report_schedule", r.Schedule) // e.g. a station showing its line's report
+	}
+	return append(props,
+		numProp("reported", math.Round(r.Progress*1e4)/1e4), strProp("reported_status", string(r.Status)),
+		strProp("reported_on", r.ReportedOn.String()), strProp("reported_by", r.ReportedBy),
+		strProp("report_source", r.Source), evidence, numProp("report_id", float64(r.ID)), inherited)
 }
 
 // feature turns a site into a GeoJSON feature with the properties every
 // layer shares, then the site's own attributes.
-func (l *lookup) feature(s domain.Site, asof domain.Date) feature {
+func (l *lookup) feature(s domain.Site, r *domain.Report, asof domain.Date) feature {
 	var districtName, districtNameEN, zoneName, zoneNameEN string
 	if d, ok := l.districts[s.District]; ok {
 		districtName, districtNameEN = d.Name, d.NameEN
@@ -60,28 +105,24 @@ func (l *lookup) feature(s domain.Site, asof domain.Date) feature {
 	if z, ok := l.zones[s.Zone]; ok {
 		zoneName, zoneNameEN = z.Name, z.NameEN
 	}
-	var status, progress any
-	if prog, ok := l.progress(s, asof); ok {
-		status, progress = prog.Status, math.Round(prog.Planned*1e4)/1e4
-	}
-	props := make([]prop, 0, 18+len(s.Attrs))
+	props := make([]prop, 0, 30+len(s.Attrs))
 	props = append(props,
-		prop{"id", s.ID}, prop{"plan", s.PlanID}, prop{"layer", s.Layer}, prop{"project", s.Project},
-		prop{"name", s.Name}, prop{"name_en", s.NameEN},
-		prop{"district", s.District}, prop{"district_name", districtName}, prop{"district_name_en", districtNameEN},
-		prop{"zone", s.Zone}, prop{"zone_name", zoneName}, prop{"zone_name_en", zoneNameEN},
-		prop{"status", status}, prop{"progress", progress},
-		prop{"precision", s.Precision}, prop{"source", s.Source}, prop{"schedule", s.Schedule},
+		strProp("id", s.ID), strProp("plan", s.PlanID), strProp("layer", s.Layer), numProp("project", float64(s.Project)),
+		strProp("name", s.Name), strProp("name_en", s.NameEN),
+		strProp("district", s.District), strProp("district_name", districtName), strProp("district_name_en", districtNameEN),
+		strProp("zone", s.Zone), strProp("zone_name", zoneName), strProp("zone_name_en", zoneNameEN),
 	)
+	props = l.tracking(props, s, r, asof)
+	props = append(props, strProp("precision", string(s.Precision)), strProp("source", s.Source), strProp("schedule", s.Schedule))
 	if len(s.Milestones) > 0 {
-		props = append(props, prop{"milestones", s.Milestones})
+		props = append(props, anyProp("milestones", s.Milestones))
 	}
 	for _, k := range sortedAttrs(s.Attrs) {
 		name := k
 		if reserved[k] {
 			name = "attr_" + k
 		}
-		props = append(props, prop{name, s.Attrs[k]})
+		props = append(props, anyProp(name, s.Attrs[k]))
 	}
 	return feature{id: s.ID, geometry: s.Geometry, props: props}
 }

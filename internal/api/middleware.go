@@ -12,9 +12,12 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
-// requestLog writes one structured line per request.
+// requestLog writes one structured line per request. It never logs a
+// header (Authorization holds a token's secret) nor a body, and it masks
+// anything in the query that looks like a secret pasted by mistake.
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -24,12 +27,72 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 				c.Error(err)
 			}
 			req, res := c.Request(), c.Response()
-			log.Info("request", "method", req.Method, "path", req.URL.Path, "query", req.URL.RawQuery,
+			log.Info("request", "method", req.Method, "path", redactSecrets(req.URL.Path), "query", redactSecrets(req.URL.RawQuery),
 				"status", res.Status, "bytes", res.Size, "duration_ms", float64(time.Since(start).Microseconds())/1000,
-				"remote", c.RealIP())
+				"remote", c.RealIP(), "request_id", res.Header().Get(echo.HeaderXRequestID))
 			return nil
 		}
 	}
+}
+
+// redactSecrets masks every token secret (pm_ and a long base64url run)
+// in s.
+func redactSecrets(s string) string {
+	const prefix, minLen = "pm_", 16
+	if !strings.Contains(s, prefix) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, prefix)
+		if i < 0 {
+			break
+		}
+		j := i + len(prefix)
+		for j < len(s) && isBase64URL(s[j]) {
+			j++
+		}
+		b.WriteString(s[:i])
+		if j-i-len(prefix) >= minLen {
+			b.WriteString(prefix + "[redacted]")
+		} else {
+			b.WriteString(s[i:j])
+		}
+		s = s[j:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isBase64URL(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+}
+
+// requestID gives every request an X-Request-ID, echoed in the response
+// and recorded in the audit. A client's own id is kept if it is short
+// printable ASCII; anything else is replaced, so that the log and the
+// audit cannot be stuffed through it.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	rid := middleware.RequestID()(next)
+	return func(c echo.Context) error {
+		h := c.Request().Header
+		if id := h.Get(echo.HeaderXRequestID); id != "" && !validRequestID(id) {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return rid(c)
+	}
+}
+
+func validRequestID(id string) bool {
+	if len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // etags gives every successful GET a strong ETag computed from its body,

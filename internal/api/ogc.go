@@ -155,10 +155,9 @@ func (s *server) collection(c echo.Context) error {
 
 // itemsQuery is a parsed items request.
 type itemsQuery struct {
-	site   domain.SiteQuery
-	status domain.Status
-	asof   domain.Date
-	csv    bool
+	site domain.SiteQuery
+	asof domain.Date
+	csv  bool
 }
 
 func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
@@ -193,12 +192,15 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 			return iq, err
 		}
 	}
-	if iq.status, err = parseStatus(q); err != nil {
+	if sq.Status, err = parseStatus(q); err != nil {
 		return iq, err
 	}
-	if iq.asof, err = s.parseAsOf(q); err != nil {
+	if iq.asof, err = s.parseAsOf(q, p); err != nil {
 		return iq, err
 	}
+	// Always dated, so that the page carries the reports that speak for
+	// its sites; the store filters by status itself, next to the data.
+	sq.AsOf = iq.asof
 	iq.site = sq
 	return iq, nil
 }
@@ -221,73 +223,64 @@ func (s *server) items(c echo.Context) error {
 		return err
 	}
 	look := newLookup(p, districts, zones)
-	var sites []domain.Site
-	var matched int
-	if iq.status == "" {
-		page, err := s.cfg.Store.Sites(ctx, iq.site)
-		if err != nil {
-			return err
-		}
-		sites, matched = page.Sites, page.Matched
-	} else {
-		// Status depends on the date, so the store cannot filter by it:
-		// fetch every candidate, keep those with the status, then page.
-		all := iq.site
-		all.Limit, all.Offset = 0, 0
-		page, err := s.cfg.Store.Sites(ctx, all)
-		if err != nil {
-			return err
-		}
-		for _, site := range page.Sites {
-			if prog, ok := look.progress(site, iq.asof); ok && prog.Status == iq.status {
-				if matched >= iq.site.Offset && len(sites) < iq.site.Limit {
-					sites = append(sites, site)
-				}
-				matched++
-			}
-		}
+	page, err := s.cfg.Store.Sites(ctx, iq.site)
+	if err != nil {
+		return err
 	}
+	noCache(c)
 	if iq.csv {
-		return writeCSV(c, look, sites, iq)
+		return writeCSV(c, look, page, iq)
 	}
 	fc := featureCollection{
-		Type: "FeatureCollection", Features: make([]feature, len(sites)),
-		NumberMatched: matched, NumberReturned: len(sites), AsOf: iq.asof.String(),
+		Type: "FeatureCollection", Features: make([]feature, len(page.Sites)),
+		NumberMatched: page.Matched, NumberReturned: len(page.Sites), AsOf: iq.asof.String(),
 	}
-	for i, site := range sites {
-		fc.Features[i] = look.feature(site, iq.asof)
+	for i, site := range page.Sites {
+		fc.Features[i] = look.feature(site, reportAt(page, i), iq.asof)
 	}
-	fc.Links = pageLinks(c, iq.site, len(sites), matched)
-	body, err := fc.appendJSON(make([]byte, 0, 1024*len(sites)+1024))
+	fc.Links = pageLinks(c, iq.site, len(page.Sites), page.Matched)
+	body, err := fc.appendJSON(make([]byte, 0, 1024*len(page.Sites)+1024))
 	if err != nil {
 		return err
 	}
 	return c.Blob(http.StatusOK, mediaGeoJSON, body)
 }
 
+// reportAt is the report that speaks for the page's i-th site, or nil.
+func reportAt(page domain.SitePage, i int) *domain.Report {
+	if i < len(page.Reports) {
+		return page.Reports[i]
+	}
+	return nil
+}
+
 // pageLinks builds self, next and prev links that keep every other
 // parameter, so that clients such as GDAL can walk all pages.
 func pageLinks(c echo.Context, q domain.SiteQuery, returned, matched int) []link {
+	links := pagingLinks(c, mediaGeoJSON, q.Limit, q.Offset, returned, matched)
+	coll := link{base(c) + "/ogc/collections/" + q.Layer, "collection", mediaJSON, "the collection"}
+	return append(links[:1], append([]link{coll}, links[1:]...)...)
+}
+
+// pagingLinks are the self, next and prev links of a page of limit items
+// from offset, each keeping the request's other parameters.
+func pagingLinks(c echo.Context, mediaType string, limit, offset, returned, matched int) []link {
 	u := base(c) + c.Request().URL.Path
 	with := func(offset int) string {
-		v := c.QueryParams()
 		params := url.Values{}
-		for k, vs := range v {
+		for k, vs := range c.QueryParams() {
 			params[k] = vs
 		}
-		params.Set("limit", strconv.Itoa(q.Limit))
+		params.Set("limit", strconv.Itoa(limit))
 		params.Set("offset", strconv.Itoa(offset))
 		return u + "?" + params.Encode()
 	}
-	links := []link{
-		{with(q.Offset), "self", mediaGeoJSON, "this page"},
-		{base(c) + "/ogc/collections/" + q.Layer, "collection", mediaJSON, "the collection"},
+	links := []link{{with(offset), "self", mediaType, "this page"}}
+	if offset+returned < matched {
+		links = append(links, link{with(offset + limit), "next", mediaType, "next page"})
 	}
-	if q.Offset+returned < matched {
-		links = append(links, link{with(q.Offset + q.Limit), "next", mediaGeoJSON, "next page"})
-	}
-	if q.Offset > 0 {
-		links = append(links, link{with(max(0, q.Offset-q.Limit)), "prev", mediaGeoJSON, "previous page"})
+	if offset > 0 {
+		links = append(links, link{with(max(0, offset-limit)), "prev", mediaType, "previous page"})
 	}
 	return links
 }
@@ -301,7 +294,7 @@ func (s *server) item(c echo.Context) error {
 	if _, err := s.layerInfo(c, p); err != nil {
 		return err
 	}
-	asof, err := s.parseAsOf(q)
+	asof, err := s.parseAsOf(q, p)
 	if err != nil {
 		return err
 	}
@@ -317,7 +310,11 @@ func (s *server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := newLookup(p, districts, zones).feature(site, asof)
+	report, err := s.cfg.Store.SiteReport(ctx, p.ID, site.Layer, site.ID, asof)
+	if err != nil {
+		return err
+	}
+	f := newLookup(p, districts, zones).feature(site, report, asof)
 	b := base(c)
 	coll := b + "/ogc/collections/" + site.Layer
 	links, err := appendJSON(nil, []link{
@@ -331,16 +328,9 @@ func (s *server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// A single feature carries its links as a foreign member.
-	body = append(append(append(body[:len(body)-1], `,"links":`...), links...), '}', '\n')
+	// A single feature carries its links and date as foreign members.
+	body = append(append(append(body[:len(body)-1], `,"asof":`...), appendString(nil, asof.String())...), `,"links":`...)
+	body = append(append(body, links...), '}', '\n')
+	noCache(c)
 	return c.Blob(http.StatusOK, mediaGeoJSON, body)
-}
-
-// writeJSON writes v with the given media type, without escaping HTML
-// characters, so Chinese text and "&" stay as they are.
-func writeJSON(c echo.Context, mediaType string, v any) error {
-	c.Response().Header().Set(echo.HeaderContentType, mediaType)
-	c.Response().WriteHeader(http.StatusOK)
-	enc := jsonEncoder(c.Response())
-	return enc.Encode(v)
 }

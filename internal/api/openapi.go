@@ -4,8 +4,12 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// oa is a fragment of an OpenAPI document.
+type oa = map[string]any
+
 // openAPI serves the OpenAPI 3.0 definition of the OGC API, with the
-// collection ids of the plan as an enumeration.
+// collection ids of the plan as an enumeration, and of the project and
+// reports API under /api.
 func (s *server) openAPI(c echo.Context) error {
 	p, _, _, err := s.planQuery(c, jsonOnly)
 	if err != nil {
@@ -15,63 +19,99 @@ func (s *server) openAPI(c echo.Context) error {
 	for _, l := range p.Layers {
 		ids = append(ids, l.ID)
 	}
-	param := func(name, in, desc string, schema map[string]any, required bool) map[string]any {
-		return map[string]any{"name": name, "in": in, "description": desc, "required": required, "schema": schema, "style": "form", "explode": false}
+	str := oa{"type": "string"}
+	collectionID := oa{"name": "collectionId", "in": "path", "required": true, "schema": oa{"type": "string", "enum": ids}}
+	featureID := oa{"name": "featureId", "in": "path", "required": true, "schema": str}
+	paths := oa{
+		"/":            oa{"get": oa{"operationId": "landingPage", "summary": "landing page", "responses": jsonResp("links to the API definition, conformance and data")}},
+		"/conformance": oa{"get": oa{"operationId": "conformance", "summary": "conformance classes", "responses": jsonResp("the classes this server conforms to")}},
+		"/collections": oa{"get": oa{"operationId": "collections", "summary": "the collections", "parameters": []any{planParam()}, "responses": jsonResp("collections with titles and extents")}},
+		"/collections/{collectionId}": oa{"get": oa{
+			"operationId": "collection", "summary": "one collection", "parameters": []any{collectionID, planParam()},
+			"responses": oa{"200": jsonResp("the collection")["200"], "404": errResp()},
+		}},
+		"/collections/{collectionId}/items": oa{"get": oa{
+			"operationId": "items", "summary": "features of a collection, paged",
+			"description": "Every feature of a project carries its plan and its report side by side: " + featureFields +
+				". Base-layer features carry nulls for these. Responses are sent with Cache-Control: no-cache (revalidate by ETag).",
+			"parameters": []any{
+				collectionID, planParam(), asofParam(),
+				param("bbox", "minLon,minLat,maxLon,maxLat in CRS84", oa{"type": "array", "minItems": 4, "maxItems": 6, "items": oa{"type": "number"}}),
+				limitParam(), offsetParam(),
+				param("project", "project number", oa{"type": "integer", "minimum": 1}),
+				param("district", "district adcode, zone id, or name", str),
+				param("status", "tracking status on asof (filtered by the store)", trackingSchema()),
+				param("f", "format: json (GeoJSON, the default) or csv (the same columns, UTF-8 with BOM)", oa{"type": "string", "enum": []string{"json", "csv"}}),
+			},
+			"responses": geoResp("a GeoJSON FeatureCollection with numberMatched, numberReturned, asof and next/prev links"),
+		}},
+		"/collections/{collectionId}/items/{featureId}": oa{"get": oa{
+			"operationId": "item", "summary": "one feature, with the report that speaks for it on asof", "parameters": []any{collectionID, featureID, planParam(), asofParam()},
+			"responses": geoResp("a GeoJSON Feature"),
+		}},
 	}
-	str := map[string]any{"type": "string"}
-	collectionID := map[string]any{"name": "collectionId", "in": "path", "required": true, "schema": map[string]any{"type": "string", "enum": ids}}
-	featureID := map[string]any{"name": "featureId", "in": "path", "required": true, "schema": str}
-	plan := param("plan", "query", "plan id; the latest plan when absent", str, false)
-	asof := param("asof", "query", "date progress is computed for, YYYY-MM-DD; today when absent", map[string]any{"type": "string", "format": "date"}, false)
-	errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/error"}}}}
-	jsonResp := func(desc string) map[string]any {
-		return map[string]any{"200": map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}, "400": errResp}
+	for k, v := range apiPaths(base(c)) {
+		paths[k] = v
 	}
-	geoResp := func(desc string) map[string]any {
-		return map[string]any{
-			"200": map[string]any{"description": desc, "content": map[string]any{"application/geo+json": map[string]any{"schema": map[string]any{"type": "object"}}}},
-			"400": errResp, "404": errResp,
-		}
-	}
-	doc := map[string]any{
+	doc := oa{
 		"openapi": "3.0.3",
-		"info": map[string]any{
-			"title":       "projectmap OGC API – Features",
-			"version":     "1.0.0",
-			"description": "Sites of " + p.Title + ". Every feature carries project, name, district, status, progress, precision and source.",
-			"license":     map[string]any{"name": "data: see geodata/NOTICE.md"},
+		"info": oa{
+			"title":       "projectmap OGC API – Features and reports API",
+			"version":     "1.1.0",
+			"description": "Sites of " + p.Title + ", with the plan's schedule and the agencies' progress reports kept apart. Every feature carries project, name, district, precision, source and " + featureFields + ".",
+			"license":     oa{"name": "data: see geodata/NOTICE.md"},
 		},
-		"servers": []map[string]any{{"url": base(c) + "/ogc"}},
-		"paths": map[string]any{
-			"/":            map[string]any{"get": map[string]any{"operationId": "landingPage", "summary": "landing page", "responses": jsonResp("links to the API definition, conformance and data")}},
-			"/conformance": map[string]any{"get": map[string]any{"operationId": "conformance", "summary": "conformance classes", "responses": jsonResp("the classes this server conforms to")}},
-			"/collections": map[string]any{"get": map[string]any{"operationId": "collections", "summary": "the collections", "parameters": []any{plan}, "responses": jsonResp("collections with titles and extents")}},
-			"/collections/{collectionId}": map[string]any{"get": map[string]any{
-				"operationId": "collection", "summary": "one collection", "parameters": []any{collectionID, plan},
-				"responses": map[string]any{"200": jsonResp("the collection")["200"], "404": errResp},
-			}},
-			"/collections/{collectionId}/items": map[string]any{"get": map[string]any{
-				"operationId": "items", "summary": "features of a collection, paged",
-				"parameters": []any{
-					collectionID, plan, asof,
-					param("bbox", "query", "minLon,minLat,maxLon,maxLat in CRS84", map[string]any{"type": "array", "minItems": 4, "maxItems": 6, "items": map[string]any{"type": "number"}}, false),
-					param("limit", "query", "page size, default 100, at most 10000 (larger values are clamped)", map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}, false),
-					param("offset", "query", "features to skip", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
-					param("project", "query", "project number", map[string]any{"type": "integer", "minimum": 1}, false),
-					param("district", "query", "district adcode, zone id, or name", str, false),
-					param("status", "query", "progress status on asof", map[string]any{"type": "string", "enum": []string{"not_started", "in_progress", "completed", "delayed"}}, false),
-				},
-				"responses": geoResp("a GeoJSON FeatureCollection with numberMatched, numberReturned and next/prev links"),
-			}},
-			"/collections/{collectionId}/items/{featureId}": map[string]any{"get": map[string]any{
-				"operationId": "item", "summary": "one feature", "parameters": []any{collectionID, featureID, plan, asof},
-				"responses": geoResp("a GeoJSON Feature"),
-			}},
+		"servers": []oa{{"url": base(c) + "/ogc"}},
+		"paths":   paths,
+		"components": oa{
+			"schemas":         schemas(),
+			"securitySchemes": oa{"bearer": oa{"type": "http", "scheme": "bearer", "description": "a token made with `projectmap token create`; reporters may file for their projects only"}},
 		},
-		"components": map[string]any{"schemas": map[string]any{"error": map[string]any{
-			"type": "object", "required": []string{"code", "message"},
-			"properties": map[string]any{"code": str, "message": str, "param": str},
-		}}},
 	}
 	return writeJSON(c, mediaOpenAPI, doc)
+}
+
+// featureFields lists the tracking properties of a feature.
+const featureFields = "status (tracking: completed, on_track, behind, not_started, suspended, unreported), planned (0..1), planned_status (not_due, under_way, due), due, " +
+	"reported (0..1 or null), reported_status, reported_on, reported_by, report_source, report_url, report_id, report_schedule (set when the report is the schedule's, inherited)"
+
+func param(name, desc string, schema oa) oa {
+	return oa{"name": name, "in": "query", "description": desc, "required": false, "schema": schema, "style": "form", "explode": false}
+}
+
+func planParam() oa {
+	return param("plan", "plan id; the latest plan when absent", oa{"type": "string"})
+}
+
+func asofParam() oa {
+	return param("asof", "date the plan and the reports are read on, YYYY-MM-DD; when absent the plan's default date: today in the city while the plan's year lasts, else its last day", oa{"type": "string", "format": "date"})
+}
+
+func limitParam() oa {
+	return param("limit", "page size, default 100, at most 10000 (larger values are clamped)", oa{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit})
+}
+
+func offsetParam() oa {
+	return param("offset", "items to skip", oa{"type": "integer", "minimum": 0, "default": 0})
+}
+
+func trackingSchema() oa {
+	return oa{"type": "string", "enum": []string{"completed", "on_track", "behind", "not_started", "suspended", "unreported"}}
+}
+
+func ref(name string) oa { return oa{"$ref": "#/components/schemas/" + name} }
+
+func errResp() oa {
+	return oa{"description": "error", "content": oa{mediaJSON: oa{"schema": ref("error")}}}
+}
+
+func jsonResp(desc string) oa {
+	return oa{"200": oa{"description": desc, "content": oa{mediaJSON: oa{"schema": oa{"type": "object"}}}}, "400": errResp()}
+}
+
+func geoResp(desc string) oa {
+	return oa{
+		"200": oa{"description": desc, "content": oa{mediaGeoJSON: oa{"schema": oa{"type": "object"}}}},
+		"400": errResp(), "404": errResp(),
+	}
 }

@@ -2,13 +2,13 @@ package api
 
 import (
 	"context"
-	"github.com/labstack/echo/v4"
 	"math"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
 	"projectmap/internal/domain"
@@ -134,28 +134,43 @@ func parseLimit(q url.Values) (int, error) {
 	return min(n, maxLimit), nil
 }
 
-// parseAsOf reads asof=YYYY-MM-DD, today when absent.
-func (s *server) parseAsOf(q url.Values) (domain.Date, error) {
-	v := q.Get("asof")
+// parseAsOf reads asof=YYYY-MM-DD; absent, the plan's default date:
+// the city's today while the plan's year lasts, else its last day.
+func (s *server) parseAsOf(q url.Values, p domain.Plan) (domain.Date, error) {
+	return parseDate(q, "asof", p.DefaultDate(s.cfg.Now()))
+}
+
+// parseDate reads a YYYY-MM-DD parameter, def when absent.
+func parseDate(q url.Values, name string, def domain.Date) (domain.Date, error) {
+	v := q.Get(name)
 	if v == "" {
-		return domain.DateOf(s.cfg.Now()), nil
+		return def, nil
 	}
 	d, err := domain.ParseDate(v)
 	if err != nil {
-		return domain.Date{}, domain.Invalid("asof", "%v", err)
+		return domain.Date{}, domain.Invalid(name, "%v", err)
 	}
 	if d.Year() < 1900 || d.Year() > 2200 {
-		return domain.Date{}, domain.Invalid("asof", "year %d is out of range", d.Year())
+		return domain.Date{}, domain.Invalid(name, "year %d is out of range", d.Year())
 	}
 	return d, nil
 }
 
-func parseStatus(q url.Values) (domain.Status, error) {
-	v := domain.Status(q.Get("status"))
+// parseStatus reads status=, a tracking status.
+func parseStatus(q url.Values) (domain.TrackingStatus, error) {
+	v := domain.TrackingStatus(q.Get("status"))
 	if v == "" || v.Valid() {
 		return v, nil
 	}
-	return "", domain.Invalid("status", "%q is not one of not_started, in_progress, completed, delayed", v)
+	return "", domain.Invalid("status", "%q is not one of %s", v, statusList())
+}
+
+func statusList() string {
+	var names []string
+	for _, st := range domain.TrackingStatuses() {
+		names = append(names, string(st))
+	}
+	return strings.Join(names, ", ")
 }
 
 // planQuery checks the request like query, with plan always allowed, and

@@ -1,48 +1,76 @@
 package api
 
 import (
-	"errors"
-	"io/fs"
+	"context"
 	"math"
-	"net/http"
-	"path"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 )
 
+// scheduleDoc is a schedule with its plan and its latest report on asof.
 type scheduleDoc struct {
 	domain.Schedule
-	Progress domain.Progress `json:"progress"`
+	Planned  domain.Progress       `json:"planned"`
+	Due      *domain.Date          `json:"due"`
+	Status   domain.TrackingStatus `json:"status"`
+	Reported *domain.Report        `json:"reported"`
 }
 
+// projectDoc is a project with its planned and reported state on asof,
+// kept apart (domain.ProjectTracking).
 type projectDoc struct {
 	domain.Project
-	CategoryName   string          `json:"category_name"`
-	CategoryNameEN string          `json:"category_name_en"`
-	Schedules      []scheduleDoc   `json:"schedules"`
-	Collections    []string        `json:"collections"`
-	Progress       domain.Progress `json:"progress"`
+	CategoryName   string                `json:"category_name"`
+	CategoryNameEN string                `json:"category_name_en"`
+	Schedules      []scheduleDoc         `json:"schedules"`
+	Collections    []string              `json:"collections"`
+	Planned        domain.Progress       `json:"planned"`
+	Due            *domain.Date          `json:"due"`
+	Status         domain.TrackingStatus `json:"status"`
+	Reported       *domain.ReportedState `json:"reported"`
+	Sites          *domain.SiteBreakdown `json:"sites,omitempty"`
 }
 
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
+
 func rounded(p domain.Progress) domain.Progress {
-	p.Planned = math.Round(p.Planned*1e4) / 1e4
+	p.Planned = round4(p.Planned)
 	return p
 }
 
-func projectDocOf(p domain.Plan, pr domain.Project, asof domain.Date) projectDoc {
-	doc := projectDoc{Project: pr, Progress: rounded(pr.Progress(asof)), Collections: []string{}}
+// dueOf is nil for a zero date: a project without schedules has no due day.
+func dueOf(d domain.Date) *domain.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+func projectDocOf(p domain.Plan, pr domain.Project, t domain.ProjectTracking) projectDoc {
+	doc := projectDoc{
+		Project: pr, Collections: []string{}, Schedules: []scheduleDoc{},
+		Planned: rounded(t.Planned), Due: dueOf(t.Due), Status: t.Status, Sites: t.Sites,
+	}
+	if t.Reported != nil {
+		r := *t.Reported
+		r.Progress = round4(r.Progress)
+		doc.Reported = &r
+	}
 	for _, cat := range p.Categories {
 		if cat.Number == pr.Category {
 			doc.CategoryName, doc.CategoryNameEN = cat.Name, cat.NameEN
 		}
 	}
-	for _, sc := range pr.Schedules {
-		doc.Schedules = append(doc.Schedules, scheduleDoc{sc, rounded(sc.Progress(asof))})
+	for i, sc := range pr.Schedules {
+		d := scheduleDoc{Schedule: sc, Status: domain.TrackUnreported}
+		if i < len(t.Schedules) && t.Schedules[i].ID == sc.ID {
+			st := t.Schedules[i]
+			d.Planned, d.Due, d.Status, d.Reported = rounded(st.Planned), dueOf(st.Due), st.Status, st.Reported
+		}
+		doc.Schedules = append(doc.Schedules, d)
 	}
 	for _, l := range p.Layers {
 		if l.Project == pr.Number {
@@ -55,12 +83,32 @@ func projectDocOf(p domain.Plan, pr domain.Project, asof domain.Date) projectDoc
 	return doc
 }
 
+// tracking sets every project of the plan against its reports on asof,
+// with two store calls whatever the number of projects.
+func (s *server) tracking(ctx context.Context, p domain.Plan, asof domain.Date) ([]domain.ProjectTracking, error) {
+	latest, err := s.cfg.Store.LatestReports(ctx, p.ID, asof)
+	if err != nil {
+		return nil, err
+	}
+	tallies, err := s.cfg.Store.SiteTallies(ctx, p.ID, asof)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.ProjectTracking, len(p.Projects))
+	for i, pr := range p.Projects {
+		out[i] = domain.TrackProject(pr, asof, latest, tallies)
+	}
+	return out, nil
+}
+
+// projects lists the plan's projects on asof with the scorecard, which
+// always counts the whole plan, whatever category= or status= keep.
 func (s *server) projects(c echo.Context) error {
-	p, q, _, err := s.planQuery(c, jsonOnly, "asof", "category")
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof", "category", "status")
 	if err != nil {
 		return err
 	}
-	asof, err := s.parseAsOf(q)
+	asof, err := s.parseAsOf(q, p)
 	if err != nil {
 		return err
 	}
@@ -72,13 +120,26 @@ func (s *server) projects(c echo.Context) error {
 		}
 		category = n
 	}
+	status, err := parseStatus(q)
+	if err != nil {
+		return err
+	}
+	tracks, err := s.tracking(c.Request().Context(), p, asof)
+	if err != nil {
+		return err
+	}
 	docs := []projectDoc{}
-	for _, pr := range p.Projects {
-		if category == 0 || pr.Category == category {
-			docs = append(docs, projectDocOf(p, pr, asof))
+	statuses := make([]domain.TrackingStatus, len(tracks))
+	for i, pr := range p.Projects {
+		statuses[i] = tracks[i].Status
+		if (category == 0 || pr.Category == category) && (status == "" || tracks[i].Status == status) {
+			docs = append(docs, projectDocOf(p, pr, tracks[i]))
 		}
 	}
-	return writeJSON(c, mediaJSON, map[string]any{"plan": p, "asof": asof, "projects": docs})
+	noCache(c)
+	return writeJSON(c, mediaJSON, map[string]any{
+		"plan": p, "asof": asof, "scorecard": domain.NewScorecard(p, asof, statuses), "projects": docs,
+	})
 }
 
 func (s *server) project(c echo.Context) error {
@@ -90,95 +151,24 @@ func (s *server) project(c echo.Context) error {
 	if err != nil {
 		return domain.Invalid("number", "%q is not a project number", c.Param("number"))
 	}
-	asof, err := s.parseAsOf(q)
+	asof, err := s.parseAsOf(q, p)
 	if err != nil {
 		return err
 	}
-	for _, pr := range p.Projects {
-		if pr.Number == n {
-			doc := projectDocOf(p, pr, asof)
-			return writeJSON(c, mediaJSON, map[string]any{"plan": p, "asof": asof, "project": doc})
+	pr, ok := p.Project(n)
+	if !ok {
+		return domain.Errorf(domain.ErrNotFound, "plan %s has no project %d", p.ID, n)
+	}
+	tracks, err := s.tracking(c.Request().Context(), p, asof)
+	if err != nil {
+		return err
+	}
+	var t domain.ProjectTracking
+	for i := range p.Projects {
+		if p.Projects[i].Number == n {
+			t = tracks[i]
 		}
 	}
-	return domain.Errorf(domain.ErrNotFound, "plan %s has no project %d", p.ID, n)
-}
-
-// dataQuality is the report of "projectmap data summary", computed from
-// what the store holds.
-func (s *server) dataQuality(c echo.Context) error {
-	p, _, _, err := s.planQuery(c, jsonOnly)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	held, err := dataset.FromStore(ctx, s.cfg.Store, p.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, mediaJSON, dataset.Summarize(held))
-}
-
-func (s *server) config(c echo.Context) error {
-	p, _, _, err := s.planQuery(c, jsonOnly)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return writeJSON(c, mediaJSON, map[string]any{
-		"basemap": s.cfg.Basemap,
-		"plan":    p.ID,
-		"plans":   []string{p.ID},
-		"year":    p.Year,
-		"today":   domain.DateOf(s.cfg.Now()),
-		"center":  [2]float64{34.26, 108.94},
-		"zoom":    10,
-		"store":   s.cfg.Store.Kind(),
-	})
-}
-
-func (s *server) healthz(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return writeJSON(c, mediaJSON, map[string]string{"status": "ok", "store": s.cfg.Store.Kind()})
-}
-
-func (s *server) readyz(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "no-store")
-	if err := s.cfg.Store.Ping(c.Request().Context()); err != nil {
-		return &domain.Error{Kind: domain.ErrUnavailable, Message: "store not ready", Err: err}
-	}
-	return writeJSON(c, mediaJSON, map[string]string{"status": "ready", "store": s.cfg.Store.Kind()})
-}
-
-// web serves the built front end; unknown paths are 404, not index.html,
-// so that mistyped API paths fail clearly.
-func (s *server) web(c echo.Context) error {
-	if s.cfg.Web == nil {
-		return echo.ErrNotFound
-	}
-	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-	if name == "" {
-		name = "index.html"
-	}
-	b, err := fs.ReadFile(s.cfg.Web, name)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-		return echo.ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	ct := "application/octet-stream"
-	switch path.Ext(name) {
-	case ".html":
-		ct = "text/html; charset=utf-8"
-		c.Response().Header().Set("Cache-Control", "no-cache")
-	case ".js":
-		ct = "text/javascript; charset=utf-8"
-	case ".css":
-		ct = "text/css; charset=utf-8"
-	case ".png":
-		ct = "image/png"
-	case ".svg":
-		ct = "image/svg+xml"
-	}
-	return c.Blob(http.StatusOK, ct, b)
+	noCache(c)
+	return writeJSON(c, mediaJSON, map[string]any{"plan": p, "asof": asof, "project": projectDocOf(p, *pr, t)})
 }

@@ -10,18 +10,23 @@ import (
 // routes lists the whole API on one screen.
 func routes(e *echo.Echo, s *server) {
 	e.Use(middleware.Recover())
+	e.Use(requestID)
 	e.Use(requestLog(s.cfg.Logger))
+	// No cookies are used, so a write from another origin needs the
+	// Authorization header; the preflight allows it and nothing else.
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins: []string{"*"},
-		AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPost},
+		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", "If-None-Match"},
+		ExposeHeaders: []string{"ETag", echo.HeaderLocation, headerReplayed, "Retry-After", echo.HeaderXRequestID, echo.HeaderWWWAuthenticate},
 	}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 256}))
-	e.Use(etags)
+	e.Use(etags) // GET and HEAD only: writes are never cached
 
 	// Every resource answers GET and HEAD.
-	get := func(path string, h echo.HandlerFunc) {
-		e.GET(path, h)
-		e.HEAD(path, h)
+	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+		e.GET(path, h, m...)
+		e.HEAD(path, h, m...)
 	}
 	get("/healthz", s.healthz)
 	get("/readyz", s.readyz)
@@ -41,6 +46,20 @@ func routes(e *echo.Echo, s *server) {
 	get("/api/data-quality", s.dataQuality)
 	get("/api/coverage", s.coverage)
 	get("/api/nearest", s.nearest)
+
+	get("/api/reports", s.reports)
+	get("/api/reports.atom", s.reportsAtom)
+	get("/api/reports/:id", s.report)
+
+	// Writes: a token, then its rate limit.
+	write := []echo.MiddlewareFunc{s.authenticate, s.writeLimit()}
+	e.POST("/api/reports", s.fileReports, write...)
+	e.POST("/api/reports/:id/retract", s.retract, write...)
+	admin := []echo.MiddlewareFunc{s.authenticate, requireAdmin}
+	get("/api/audit", s.audit, admin...)
+	get("/api/tokens", s.tokens, admin...)
+	e.POST("/api/tokens", s.createToken, append(admin, write[1])...)
+	e.POST("/api/tokens/:id/revoke", s.revokeToken, append(admin, write[1])...)
 
 	get("/*", s.web)
 }

@@ -1,5 +1,6 @@
 // Package api is projectmap's HTTP layer: an Echo server with the OGC API –
-// Features endpoints under /ogc, the project API under /api, and the map.
+// Features endpoints under /ogc, the project API and the reports ledger
+// under /api, and the map.
 package api
 
 import (
@@ -11,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/ledger"
 )
 
 // Basemap is the tile layer the map draws under the data.
@@ -19,15 +21,33 @@ type Basemap struct {
 	Attribution string `json:"attribution"`
 }
 
+// Defaults of the Config fields that have one.
+const (
+	DefaultWriteRate  = 5.0     // writes a second per token, sustained
+	DefaultWriteBurst = 20      // writes per token allowed at once
+	DefaultMaxBody    = 5 << 20 // bytes of a write's body (a ledger CSV)
+)
+
 // Config is everything the server needs, passed in explicitly.
 type Config struct {
 	Store   domain.Store
 	Logger  *slog.Logger
 	Basemap Basemap
-	// Now gives the current time; progress defaults to today's date.
+	// Now gives the current time: the default date (plan.DefaultDate) and
+	// the city's today that reports may not be dated after.
 	Now func() time.Time
 	// Web holds the built front end (index.html, app.js, app.css) at its root.
 	Web fs.FS
+	// Ledger files reports and checks tokens; nil builds one over Store
+	// with Now.
+	Ledger *ledger.Service
+	// WriteRate (per second) and WriteBurst limit each token's writes;
+	// zero means DefaultWriteRate and DefaultWriteBurst.
+	WriteRate  float64
+	WriteBurst int
+	// MaxBody bounds a write's body in bytes (413 beyond); zero means
+	// DefaultMaxBody.
+	MaxBody int64
 }
 
 // New returns the HTTP handler for the whole service.
@@ -38,8 +58,23 @@ func New(cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Ledger == nil {
+		cfg.Ledger = &ledger.Service{Store: cfg.Store, Now: cfg.Now}
+	}
+	if cfg.WriteRate <= 0 {
+		cfg.WriteRate = DefaultWriteRate
+	}
+	if cfg.WriteBurst <= 0 {
+		cfg.WriteBurst = DefaultWriteBurst
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// The client address is audited: trust X-Forwarded-For only from a
+	// proxy on this machine or a private network, never from the client.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	s := &server{cfg: cfg}
 	routes(e, s)

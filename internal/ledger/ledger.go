@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -25,11 +27,18 @@ type Service struct {
 	Now func() time.Time
 }
 
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
 // Actor is who writes: a token's holder, or an operator on the server.
 type Actor struct {
 	Token domain.Token // Role and Projects decide the scope; Name is the reporter
-	// Via is how the write came: the client address for the API, "local"
-	// for the command line.
+	// Remote is where the write came from: the client address for the
+	// API, "local" for the command line.
 	Remote    string
 	RequestID string
 	// Operator, for the command line, is the server account that ran the
@@ -73,21 +82,45 @@ const MaxKeyLen = 255
 // otherwise problems name the draft's index. A draft outside the actor's
 // projects is ErrForbidden.
 func (s *Service) File(ctx context.Context, plan domain.Plan, a Actor, drafts []domain.ReportDraft, lines []int, w Write) (domain.FilingResult, error) {
+	return s.file(ctx, plan, a, drafts, lines, nil, w)
+}
+
+// FileCSV reads a ledger CSV (see ParseCSV) and files it like File. Every
+// cell that cannot be read and every rule a row breaks are listed
+// together, by line, and then nothing is filed.
+func (s *Service) FileCSV(ctx context.Context, plan domain.Plan, a Actor, r io.Reader, w Write) (domain.FilingResult, error) {
+	drafts, lines, unread, err := parseCSV(r)
+	if err != nil {
+		return domain.FilingResult{}, err
+	}
+	return s.file(ctx, plan, a, drafts, lines, unread, w)
+}
+
+// file is File, given the problems found reading the drafts (unread),
+// whose lines are not checked further.
+func (s *Service) file(ctx context.Context, plan domain.Plan, a Actor, drafts []domain.ReportDraft, lines []int, unread []domain.Problem, w Write) (domain.FilingResult, error) {
 	if err := checkKey(w.Key); err != nil {
 		return domain.FilingResult{}, err
 	}
 	switch {
-	case len(drafts) == 0:
+	case len(drafts) == 0 && len(unread) == 0:
 		return domain.FilingResult{}, domain.Reject("reports", "no report given")
 	case len(drafts) > MaxBatch:
 		return domain.FilingResult{}, domain.Reject("reports", "%d reports in one filing; at most %d", len(drafts), MaxBatch)
 	}
-	now := s.Now()
+	skip := map[int]bool{}
+	for _, p := range unread {
+		skip[p.Line] = true
+	}
+	now := s.now()
 	today := plan.Today(now)
 	lookup := s.siteLookup(ctx, plan.ID)
 	reports := make([]domain.Report, 0, len(drafts))
-	var problems []domain.Problem
+	problems := append([]domain.Problem(nil), unread...)
 	for i, d := range drafts {
+		if lines != nil && skip[lines[i]] {
+			continue
+		}
 		r, err := domain.CheckReport(plan, d, today, lookup)
 		if err == nil && !a.Token.MayFile(r.Project) {
 			return domain.FilingResult{}, &domain.Error{Kind: domain.ErrForbidden, Param: where(i, lines, "project"),
@@ -105,6 +138,8 @@ func (s *Service) File(ctx context.Context, plan domain.Plan, a Actor, drafts []
 		reports = append(reports, r)
 	}
 	if len(problems) > 0 {
+		// By line, then in the order found (a row's cells left to right).
+		sort.SliceStable(problems, func(i, j int) bool { return problems[i].Line < problems[j].Line })
 		return domain.FilingResult{}, rejected(problems)
 	}
 	f := domain.Filing{Reports: reports, Key: w.Key, Digest: w.Digest,
@@ -132,7 +167,7 @@ func (s *Service) Retract(ctx context.Context, plan domain.Plan, a Actor, id int
 		return domain.Retraction{}, false, &domain.Error{Kind: domain.ErrForbidden, Param: "id",
 			Message: fmt.Sprintf("token %q may not retract reports of project %d", a.Token.Name, r.Project)}
 	}
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	f := domain.RetractionFiling{
 		Retraction: domain.Retraction{Report: id, Reason: reason, RetractedBy: a.Token.Name, TokenID: a.Token.ID, RetractedAt: now},
 		Key:        w.Key, Digest: w.Digest,

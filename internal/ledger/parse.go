@@ -57,15 +57,30 @@ func columnOf(header string) (string, bool) {
 // report a row. It returns the drafts with the line each starts on (the
 // header is line 1). Every cell that cannot be read is a problem naming
 // its line and column; all are returned together, and none is filed.
+// Service.FileCSV also lists the rules the readable rows break.
 func ParseCSV(r io.Reader) ([]domain.ReportDraft, []int, error) {
+	drafts, lines, unread, err := parseCSV(r)
+	if err == nil && len(unread) > 0 {
+		err = rejected(unread)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return drafts, lines, nil
+}
+
+// parseCSV is ParseCSV with the cells it could not read apart (unread):
+// a row with one is still among the drafts, a row with the wrong number
+// of cells is not. err is for a ledger that cannot be read at all.
+func parseCSV(r io.Reader) (drafts []domain.ReportDraft, lines []int, unread []domain.Problem, err error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil, domain.Reject("line 1", "the ledger is empty; its first line names the columns: %s", strings.Join(Columns(), ", "))
+		return nil, nil, nil, domain.Reject("line 1", "the ledger is empty; its first line names the columns: %s", strings.Join(Columns(), ", "))
 	}
 	if err != nil {
-		return nil, nil, csvError(err)
+		return nil, nil, nil, csvError(err)
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
@@ -92,37 +107,32 @@ func ParseCSV(r io.Reader) ([]domain.ReportDraft, []int, error) {
 		problems = append(problems, domain.Problem{Line: 1, Field: "project", Message: "the ledger needs a project or a site column"})
 	}
 	if len(problems) > 0 {
-		return nil, nil, rejected(problems)
+		return nil, nil, nil, rejected(problems)
 	}
-	var drafts []domain.ReportDraft
-	var lines []int
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, nil, csvError(err)
+			return nil, nil, nil, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(drafts) == MaxBatch {
-			return nil, nil, domain.Reject(fmt.Sprintf("line %d", line), "a ledger holds at most %d reports", MaxBatch)
+			return nil, nil, nil, domain.Reject(fmt.Sprintf("line %d", line), "a ledger holds at most %d reports", MaxBatch)
 		}
 		if len(rec) != len(names) {
-			problems = append(problems, domain.Problem{Line: line, Field: "row", Message: fmt.Sprintf("%d cells, but the header names %d columns", len(rec), len(names))})
+			unread = append(unread, domain.Problem{Line: line, Field: "row", Message: fmt.Sprintf("%d cells, but the header names %d columns", len(rec), len(names))})
 			continue
 		}
 		d, rowProblems := draftOf(names, rec, line)
-		problems = append(problems, rowProblems...)
+		unread = append(unread, rowProblems...)
 		drafts, lines = append(drafts, d), append(lines, line)
 	}
-	if len(problems) > 0 {
-		return nil, nil, rejected(problems)
+	if len(drafts) == 0 && len(unread) == 0 {
+		return nil, nil, nil, domain.Reject("line 2", "the ledger has a header but no report")
 	}
-	if len(drafts) == 0 {
-		return nil, nil, domain.Reject("line 2", "the ledger has a header but no report")
-	}
-	return drafts, lines, nil
+	return drafts, lines, unread, nil
 }
 
 func csvError(err error) error {
@@ -159,7 +169,7 @@ func draftOf(names, rec []string, line int) (domain.ReportDraft, []domain.Proble
 			}
 			d.Milestone = &n
 		case "quantity", "fraction":
-			f, err := parseNumber(v)
+			f, err := parseNumber(v, name == "fraction")
 			if err != nil {
 				bad(name, "%q is not a number", v)
 			}
@@ -188,11 +198,12 @@ func draftOf(names, rec []string, line int) (domain.ReportDraft, []domain.Proble
 }
 
 // parseNumber reads a figure as a spreadsheet writes it: "3,200" or
-// "3200", and a percentage "68%" as 0.68.
-func parseNumber(v string) (float64, error) {
+// "3200", and, for a fraction only, a percentage "68%" as 0.68 (a
+// quantity "68%" is refused rather than read as 0.68 piles).
+func parseNumber(v string, percent bool) (float64, error) {
 	v = strings.ReplaceAll(v, ",", "")
 	scale := 1.0
-	if strings.HasSuffix(v, "%") {
+	if percent && strings.HasSuffix(v, "%") {
 		v, scale = strings.TrimSuffix(v, "%"), 0.01
 	}
 	f, err := strconv.ParseFloat(v, 64)
@@ -209,6 +220,15 @@ func ParseJSON(body []byte) ([]domain.ReportDraft, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil, domain.Invalid("body", "send a report as a JSON object, an array of them, or a text/csv ledger")
+	}
+	if !json.Valid(body) {
+		// Malformed JSON is the body's fault, not a field's: find where.
+		var v any
+		err := json.Unmarshal(body, &v)
+		if err == nil {
+			err = errors.New("more than one JSON value; send an array to file several reports")
+		}
+		return nil, domain.Invalid("body", "not valid JSON: %v", err)
 	}
 	items := []json.RawMessage{body}
 	array := body[0] == '['
@@ -228,10 +248,6 @@ func ParseJSON(body []byte) ([]domain.ReportDraft, error) {
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&drafts[i]); err != nil {
-			var syn *json.SyntaxError
-			if errors.As(err, &syn) {
-				return nil, domain.Invalid("body", "not valid JSON: %v", err)
-			}
 			p := domain.Problem{Field: jsonField(err), Message: jsonProblem(err)}
 			if array {
 				idx := i

@@ -68,7 +68,7 @@ func (s *Service) CreateToken(ctx context.Context, plan domain.Plan, a Actor, na
 	if !a.Token.MayManageTokens() {
 		return "", domain.Token{}, domain.Errorf(domain.ErrForbidden, "only an admin may create tokens")
 	}
-	t := domain.Token{Name: strings.TrimSpace(name), Role: role, Projects: projects, CreatedAt: s.Now().UTC()}
+	t := domain.Token{Name: strings.TrimSpace(name), Role: role, Projects: projects, CreatedAt: s.now().UTC()}
 	if err := domain.CheckToken(t, plan); err != nil {
 		return "", domain.Token{}, err
 	}
@@ -92,8 +92,12 @@ func (s *Service) RevokeToken(ctx context.Context, a Actor, id string) error {
 	if !a.Token.MayManageTokens() {
 		return domain.Errorf(domain.ErrForbidden, "only an admin may revoke tokens")
 	}
-	now := s.Now().UTC()
-	return s.Store.RevokeToken(ctx, strings.TrimSpace(id), now, a.audit("token.revoke", "token "+id, now))
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return domain.Reject("id", "give the id of the token to revoke")
+	}
+	now := s.now().UTC()
+	return s.Store.RevokeToken(ctx, id, now, a.audit("token.revoke", "token "+id, now))
 }
 
 // Operator is the actor of the command line: an admin acting on the

@@ -1,0 +1,56 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"projectmap/internal/domain"
+)
+
+// dateRange is the span the map's date slider covers.
+type dateRange struct {
+	From domain.Date `json:"from"`
+	To   domain.Date `json:"to"`
+}
+
+// config tells the front end what it needs before its first request:
+// the basemap, the plan, the city's today and the date to open on.
+func (s *server) config(c echo.Context) error {
+	p, _, _, err := s.planQuery(c, jsonOnly)
+	if err != nil {
+		return err
+	}
+	span, err := s.dateRange(c, p)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	noCache(c)
+	return writeJSON(c, mediaJSON, map[string]any{
+		"basemap":      s.cfg.Basemap,
+		"plan":         p.ID,
+		"plans":        []string{p.ID},
+		"year":         p.Year,
+		"today":        p.Today(now),
+		"default_date": p.DefaultDate(now),
+		"time_zone":    p.TimeZone,
+		"range":        span,
+		"tolerance":    domain.Tolerance,
+		"center":       [2]float64{34.26, 108.94},
+		"zoom":         10,
+		"store":        s.cfg.Store.Kind(),
+	})
+}
+
+// dateRange is the plan's year, stretched to the newest report if one is
+// dated later: the slider spans what can change, no more.
+func (s *server) dateRange(c echo.Context, p domain.Plan) (dateRange, error) {
+	r := dateRange{From: p.FirstDay(), To: p.LastDay()}
+	page, err := s.cfg.Store.Reports(c.Request().Context(), domain.ReportQuery{Plan: p.ID, Limit: 1})
+	if err != nil {
+		return r, err
+	}
+	if len(page.Reports) > 0 && page.Reports[0].ReportedOn.After(r.To) {
+		r.To = page.Reports[0].ReportedOn
+	}
+	return r, nil
+}
