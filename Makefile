@@ -4,7 +4,7 @@ ADDR    ?= :8080
 BIN     := bin/projectmap
 WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
 
-.PHONY: run build test bench check-data web deps districts clean
+.PHONY: run build test bench bench-writes check-data web deps districts clean
 
 # PostGIS: make db, make run-postgis, make bench-postgis (see Makefile.postgis).
 include Makefile.postgis
@@ -26,18 +26,51 @@ test: web deps db
 
 # Go benchmarks (the in-process ones 8 times, summarised by benchstat as
 # medians), the PostGIS benchmarks (which report their own medians), the
-# synthetic scale run at 10k, 100k and 1M sites, then a 10 s loopback load
+# synthetic scale run at 10k, 100k and 1M sites, the status=behind page at
+# 100k synthetic sites of which half carry reports, then a 10 s loopback load
 # test of the biggest layer against the built binary, printing requests/s,
-# p50/p99 and the server's RSS.
+# p50/p99 and the server's RSS (on a throwaway data directory), then the
+# report writes (bench-writes).
 LOAD_ADDR ?= 127.0.0.1:18080
-bench: build db
+bench: build db bin/loadgen
 	$(GO) test -run '^$$' -bench . -benchmem -count 8 ./internal/api/ > bin/bench-api.txt
 	$(GO) tool benchstat bin/bench-api.txt
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/postgis/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/postgis/ ./internal/memstore/
 	$(GO) run ./cmd/projectmap data synth --scale --database-url '$(TEST_DATABASE_URL)'
-	@./$(BIN) serve --addr $(LOAD_ADDR) 2>/dev/null & pid=$$!; \
-	trap "kill $$pid 2>/dev/null" EXIT; \
-	$(GO) run ./cmd/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
+	$(GO) run ./cmd/projectmap data synth --features 100000 --reports 0.5 --status behind --database-url '$(TEST_DATABASE_URL)'
+	@tmp=$$(mktemp -d); ./$(BIN) serve --addr $(LOAD_ADDR) --data-dir $$tmp 2>/dev/null & pid=$$!; \
+	trap "kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp" EXIT; \
+	./bin/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
+	@$(MAKE) --no-print-directory bench-writes
+
+bin/loadgen: $(wildcard cmd/loadgen/*.go)
+	$(GO) build -o $@ ./cmd/loadgen
+
+# Report writes per second through the API with a bearer token, with 1
+# client and with 16, each 3 rounds of 3 s (median round, p50 and p99 of
+# all): first on the embedded store (a throwaway data directory; every 201
+# waits for the journal's fsync), then on PostGIS (a scratch database
+# $(WRITE_DB), dropped afterwards; every 201 waits for the commit).
+# Loopback only; the rate limit is lifted for the run.
+WRITE_ADDR ?= 127.0.0.1:18081
+WRITE_DB   ?= projectmap_bench_writes
+WRITE_URL   = postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(WRITE_DB)?sslmode=disable
+WRITE_SERVE = --addr $(WRITE_ADDR) --write-rate 1e9 --write-burst 1000000000
+WRITE_LOAD  = -url http://$(WRITE_ADDR)/api/reports -report -token-file $$tmp/token -d 3s -runs 3
+bench-writes: build db bin/loadgen
+	@tmp=$$(mktemp -d); pid=; set -e; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp; $(PSQL) -d postgres -c "DROP DATABASE IF EXISTS \"$(WRITE_DB)\" WITH (FORCE)"' EXIT; \
+	echo "== report writes: embedded store, journal under $$tmp/data =="; \
+	./$(BIN) token create --data-dir $$tmp/data --name bench --role editor 2>/dev/null | sed -n 's/^secret *//p' > $$tmp/token; \
+	./$(BIN) serve $(WRITE_SERVE) --data-dir $$tmp/data >/dev/null 2>&1 & pid=$$!; \
+	for c in 1 16; do ./bin/loadgen $(WRITE_LOAD) -c $$c -pid $$pid; done; \
+	kill $$pid; wait $$pid 2>/dev/null || true; pid=; \
+	echo "== report writes: PostGIS, scratch database $(WRITE_DB) =="; \
+	PGOPTIONS=--client-min-messages=warning $(PSQL) -d postgres -c 'DROP DATABASE IF EXISTS "$(WRITE_DB)" WITH (FORCE)' -c 'CREATE DATABASE "$(WRITE_DB)"'; \
+	$(PSQL) -d $(WRITE_DB) -c 'CREATE EXTENSION postgis'; \
+	./$(BIN) token create --database-url '$(WRITE_URL)' --name bench --role editor 2>/dev/null | sed -n 's/^secret *//p' > $$tmp/token; \
+	./$(BIN) serve $(WRITE_SERVE) --database-url '$(WRITE_URL)' >/dev/null 2>&1 & pid=$$!; \
+	for c in 1 16; do ./bin/loadgen $(WRITE_LOAD) -c $$c -pid $$pid; done
 
 APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium)
 deps:

@@ -1,10 +1,18 @@
 // Command loadgen is a small closed-loop HTTP load generator for the
 // loopback benchmarks of `make bench`: it requests one URL from -c workers
-// for -d, then prints requests/s and latency percentiles, and, given the
-// server's pid, the server's resident memory afterwards.
+// for -d (in -runs rounds), then prints requests/s and latency
+// percentiles, and, given the server's pid, the server's resident memory
+// afterwards.
+//
+// With -report it files progress reports instead: each request is a POST
+// of a new report (project 5, a fraction, a note that tells it apart) with
+// the bearer token read from -token-file, and counts only when answered
+// 201, which the server sends once the report is durable. That measures
+// report writes per second.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -15,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,91 +34,185 @@ func main() {
 	}
 }
 
+// config is what a round of load needs.
+type config struct {
+	url     string
+	workers int
+	gzip    bool
+	report  bool
+	token   string
+	seq     *atomic.Int64 // numbers the reports of -report across workers and rounds
+}
+
+// round is the outcome of one timed round.
+type round struct {
+	latencies []time.Duration
+	failures  int
+	bytes     int64
+	elapsed   time.Duration
+	firstErr  string
+}
+
+func (r round) rate() float64 { return float64(len(r.latencies)) / r.elapsed.Seconds() }
+
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
-	url := fs.String("url", "", "URL to request (loopback only)")
-	workers := fs.Int("c", 16, "concurrent workers")
-	duration := fs.Duration("d", 10*time.Second, "how long to run")
-	gzip := fs.Bool("gzip", true, "ask for gzip, as browsers do")
+	cfg := config{seq: new(atomic.Int64)}
+	fs.StringVar(&cfg.url, "url", "", "URL to request (loopback only); with -report, the server's /api/reports")
+	fs.IntVar(&cfg.workers, "c", 16, "concurrent workers")
+	duration := fs.Duration("d", 10*time.Second, "how long each round runs")
+	runs := fs.Int("runs", 1, "timed rounds; with more than one, the median round's requests/s is printed too")
+	fs.BoolVar(&cfg.gzip, "gzip", true, "ask for gzip, as browsers do")
+	fs.BoolVar(&cfg.report, "report", false, "POST a new progress report per request (JSON, project 5) and count 201s")
+	tokenFile := fs.String("token-file", "", "with -report, a file holding the bearer token (kept off the command line)")
 	pid := fs.Int("pid", 0, "server process id, to report its RSS")
 	wait := fs.Duration("wait", 15*time.Second, "how long to wait for the server to answer first")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(*url, "http://127.0.0.1:") && !strings.HasPrefix(*url, "http://localhost:") {
+	if !strings.HasPrefix(cfg.url, "http://127.0.0.1:") && !strings.HasPrefix(cfg.url, "http://localhost:") {
 		return errors.New("-url must be a loopback http://127.0.0.1:PORT/… address")
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *workers, DisableCompression: true}}
-	if err := waitFor(ctx, client, *url, *wait); err != nil {
+	if cfg.workers < 1 || *runs < 1 || *duration <= 0 {
+		return errors.New("-c, -runs and -d must be positive")
+	}
+	if cfg.report {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			return fmt.Errorf("-report needs -token-file: %w", err)
+		}
+		if cfg.token = strings.TrimSpace(string(b)); cfg.token == "" {
+			return fmt.Errorf("-token-file %s is empty", *tokenFile)
+		}
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.workers, DisableCompression: true}}
+	if err := waitFor(ctx, client, cfg.url, *wait); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, *duration)
+	var rounds []round
+	for range *runs {
+		rounds = append(rounds, runRound(ctx, client, cfg, *duration))
+	}
+	return report(stdout, cfg, *duration, rounds, *pid)
+}
+
+// runRound runs the workers for d.
+func runRound(ctx context.Context, client *http.Client, cfg config, d time.Duration) round {
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var mu sync.Mutex
-	var latencies []time.Duration
-	var failures int
-	var bytes int64
+	var total round
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range *workers {
+	for range cfg.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var local []time.Duration
-			var fails int
-			var n int64
+			var local round
 			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
-				if *gzip {
-					req.Header.Set("Accept-Encoding", "gzip")
-				}
+				req, want := newRequest(ctx, cfg)
 				t0 := time.Now()
 				res, err := client.Do(req)
 				if err != nil {
 					if ctx.Err() == nil {
-						fails++
+						local.failures++
+						local.firstErr = err.Error()
 					}
 					continue
 				}
 				m, _ := io.Copy(io.Discard, res.Body)
 				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					fails++
+				if res.StatusCode != want {
+					local.failures++
+					local.firstErr = res.Status
 					continue
 				}
-				n += m
-				local = append(local, time.Since(t0))
+				local.bytes += m
+				local.latencies = append(local.latencies, time.Since(t0))
 			}
 			mu.Lock()
-			latencies = append(latencies, local...)
-			failures += fails
-			bytes += n
+			total.latencies = append(total.latencies, local.latencies...)
+			total.failures += local.failures
+			total.bytes += local.bytes
+			if total.firstErr == "" {
+				total.firstErr = local.firstErr
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if len(latencies) == 0 {
-		return fmt.Errorf("no successful requests (%d failures)", failures)
+	total.elapsed = time.Since(start)
+	return total
+}
+
+// newRequest returns the next request and the status that counts it.
+func newRequest(ctx context.Context, cfg config) (*http.Request, int) {
+	if !cfg.report {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cfg.url, nil)
+		if cfg.gzip {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		return req, http.StatusOK
 	}
-	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
-	pct := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))] }
-	fmt.Fprintf(stdout, "url          %s\n", *url)
-	fmt.Fprintf(stdout, "workers      %d for %s\n", *workers, duration.String())
-	fmt.Fprintf(stdout, "requests     %d ok, %d failed\n", len(latencies), failures)
-	fmt.Fprintf(stdout, "requests/s   %.0f\n", float64(len(latencies))/elapsed.Seconds())
+	n := cfg.seq.Add(1)
+	body := fmt.Sprintf(`{"project":5,"reported_on":"2024-06-30","fraction":%.2f,"source":"loadgen benchmark","note":"loadgen %d"}`, float64(n%100)/100, n)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, cfg.url, bytes.NewReader([]byte(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+cfg.token)
+	return req, http.StatusCreated
+}
+
+func report(stdout io.Writer, cfg config, d time.Duration, rounds []round, pid int) error {
+	var all []time.Duration
+	var failures int
+	var bytes int64
+	var elapsed time.Duration
+	var rates []float64
+	firstErr := ""
+	for _, r := range rounds {
+		all = append(all, r.latencies...)
+		failures += r.failures
+		bytes += r.bytes
+		elapsed += r.elapsed
+		rates = append(rates, r.rate())
+		if firstErr == "" {
+			firstErr = r.firstErr
+		}
+	}
+	if len(all) == 0 {
+		return fmt.Errorf("no successful requests (%d failures, first: %s)", failures, firstErr)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	pct := func(p float64) time.Duration { return all[int(p*float64(len(all)-1))] }
+	what := "requests"
+	if cfg.report {
+		what = "reports filed (201)"
+	}
+	fmt.Fprintf(stdout, "url          %s\n", cfg.url)
+	fmt.Fprintf(stdout, "workers      %d for %s × %d rounds\n", cfg.workers, d, len(rounds))
+	fmt.Fprintf(stdout, "%-12s %d ok, %d failed\n", what, len(all), failures)
+	fmt.Fprintf(stdout, "requests/s   %.0f\n", float64(len(all))/elapsed.Seconds())
+	if len(rounds) > 1 {
+		sorted := append([]float64(nil), rates...)
+		sort.Float64s(sorted)
+		per := make([]string, len(rates))
+		for i, r := range rates {
+			per[i] = fmt.Sprintf("%.0f", r)
+		}
+		fmt.Fprintf(stdout, "median r/s   %.0f (rounds: %s)\n", sorted[len(sorted)/2], strings.Join(per, ", "))
+	}
 	fmt.Fprintf(stdout, "latency p50  %s\n", pct(0.50).Round(time.Microsecond))
 	fmt.Fprintf(stdout, "latency p99  %s\n", pct(0.99).Round(time.Microsecond))
-	fmt.Fprintf(stdout, "bytes/resp   %d\n", bytes/int64(len(latencies)))
-	if *pid != 0 {
-		rss, err := residentKB(*pid)
+	fmt.Fprintf(stdout, "bytes/resp   %d\n", bytes/int64(len(all)))
+	if pid != 0 {
+		rss, err := residentKB(pid)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "server RSS   %.1f MB\n", float64(rss)/1024)
 	}
 	if failures > 0 {
-		return fmt.Errorf("%d requests failed", failures)
+		return fmt.Errorf("%d requests failed (first: %s)", failures, firstErr)
 	}
 	return nil
 }

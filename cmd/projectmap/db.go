@@ -33,7 +33,7 @@ func databaseFlag(fs *flag.FlagSet, getenv func(string) string) *string {
 
 func parseDBFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, fs.Name(), fs.Args())
@@ -224,6 +224,8 @@ func openPostGIS(ctx context.Context, url string, migrate bool, ds *dataset.Data
 // generated sites into a scratch database on the server of --database-url
 // and times a district-sized bbox query with limit 100. --scale runs it
 // for N = 10,000, 100,000 and 1,000,000 and says how the time grows.
+// With --reports SHARE, that share of the sites carries reports and the
+// same boxes are also asked for with status= (--status, default behind).
 func runSynth(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("data synth", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -234,6 +236,9 @@ func runSynth(ctx context.Context, args []string, getenv func(string) string, st
 	seed := fs.Uint64("seed", 1, "random seed of the generated sites")
 	keep := fs.Bool("keep", false, "keep the scratch databases instead of dropping them")
 	cluster := fs.Bool("cluster", true, "CLUSTER the sites on the GiST index after loading, as a bulk load would")
+	var so synthOpts
+	fs.Float64Var(&so.reported, "reports", 0, "the share of sites (0..1) that carry one to three reports each; with any, the status= query is timed too")
+	status := fs.String("status", string(domain.TrackBehind), "with --reports, the tracking status the status= query filters on")
 	if err := parseDBFlags(fs, args); err != nil {
 		return err
 	}
@@ -242,6 +247,12 @@ func runSynth(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if *features <= 0 || *rounds <= 0 {
 		return fmt.Errorf("%w: --features and --rounds must be positive", errUsage)
+	}
+	if so.reported < 0 || so.reported > 1 {
+		return fmt.Errorf("%w: --reports is a share of the sites, 0..1", errUsage)
+	}
+	if so.status = domain.TrackingStatus(*status); !so.status.Valid() {
+		return fmt.Errorf("%w: --status %q is not a tracking status (%v)", errUsage, *status, domain.TrackingStatuses())
 	}
 	sizes := []int{*features}
 	if *scale {
@@ -257,17 +268,29 @@ func runSynth(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "synthetic scale run: sites spread uniformly by area over the %d districts, %s; each query is a %.1f° × %.1f° box (≈ 100 km², a district's size) around a district's centroid, limit 100, count included; %d rounds × %d districts after a warm-up round\n",
 		len(ds.Districts), clustered, postgis.SynthBox, postgis.SynthBox, *rounds, len(ds.Districts))
-	const row = "%10s %10s %10s %10s %10s %10s %14s\n"
+	if so.reported > 0 {
+		fmt.Fprintf(stdout, "%.0f%% of the sites carry reports (one to three each, some retracted); the status=%s query asks for the same boxes with limit 100, on the plan's last day, the tracking status computed in the database\n",
+			so.reported*100, so.status)
+	}
+	const row = "%10s %10s %10s %10s %10s %10s %14s"
 	fmt.Fprintf(stdout, row, "N", "generate", "COPY", "index", "median", "p90", "matched/query")
+	if so.reported > 0 {
+		fmt.Fprintf(stdout, " %10s %14s %10s %14s", "reports", "status median", "status p90", "status matched")
+	}
+	fmt.Fprintln(stdout)
 	var medians []time.Duration
 	for _, n := range sizes {
-		load, timing, err := synthOnce(ctx, *url, ds, n, *seed, *rounds, *keep, *cluster, stdout)
+		load, timing, status, err := synthOnce(ctx, *url, ds, n, *seed, *rounds, *keep, *cluster, so, stdout)
 		if err != nil {
 			return err
 		}
 		medians = append(medians, timing.Median)
 		fmt.Fprintf(stdout, row, strconv.Itoa(n), roundDuration(load.Gen), roundDuration(load.Copy), roundDuration(load.Index),
 			millis(timing.Median), millis(timing.P90), strconv.FormatFloat(timing.Matched, 'f', 0, 64))
+		if so.reported > 0 {
+			fmt.Fprintf(stdout, " %10d %14s %10s %14s", load.Reports, millis(status.Median), millis(status.P90), strconv.FormatFloat(status.Matched, 'f', 0, 64))
+		}
+		fmt.Fprintln(stdout)
 	}
 	for i := 1; i < len(sizes); i++ {
 		nRatio := float64(sizes[i]) / float64(sizes[0])
@@ -278,16 +301,21 @@ func runSynth(ctx context.Context, args []string, getenv func(string) string, st
 	return nil
 }
 
-// synthOnce runs one size in a scratch database of its own.
-func synthOnce(ctx context.Context, url string, ds *dataset.Dataset, n int, seed uint64, rounds int, keep, cluster bool, stdout io.Writer) (postgis.SynthLoad, postgis.SynthTiming, error) {
-	var load postgis.SynthLoad
-	var timing postgis.SynthTiming
+// synthOpts are the report options of data synth.
+type synthOpts struct {
+	reported float64               // share of sites with reports
+	status   domain.TrackingStatus // what the status= query filters on
+}
+
+// synthOnce runs one size in a scratch database of its own. It returns
+// the load, the bbox timing and, with reports, the status= timing.
+func synthOnce(ctx context.Context, url string, ds *dataset.Dataset, n int, seed uint64, rounds int, keep, cluster bool, so synthOpts, stdout io.Writer) (load postgis.SynthLoad, timing, status postgis.SynthTiming, err error) {
 	b := make([]byte, 3)
 	rand.Read(b)
 	name := "projectmap_synth_" + strconv.Itoa(os.Getpid()) + "_" + hex.EncodeToString(b)
 	dbURL, err := postgis.CreateDatabase(ctx, url, name)
 	if err != nil {
-		return load, timing, err
+		return load, timing, status, err
 	}
 	defer func() {
 		if keep {
@@ -300,21 +328,27 @@ func synthOnce(ctx context.Context, url string, ds *dataset.Dataset, n int, seed
 	}()
 	store, err := postgis.Open(ctx, dbURL)
 	if err != nil {
-		return load, timing, err
+		return load, timing, status, err
 	}
 	defer store.Close()
-	if err := postgis.Migrate(ctx, store.Pool()); err != nil {
-		return load, timing, err
+	if err = postgis.Migrate(ctx, store.Pool()); err != nil {
+		return load, timing, status, err
 	}
-	if _, err := postgis.Import(ctx, store.Pool(), ds); err != nil {
-		return load, timing, err
+	if _, err = postgis.Import(ctx, store.Pool(), ds); err != nil {
+		return load, timing, status, err
 	}
-	plan := ds.Latest().ID
-	if load, err = postgis.LoadSynthetic(ctx, store.Pool(), plan, ds.Districts, n, seed, cluster); err != nil {
-		return load, timing, err
+	plan := ds.Latest()
+	load, err = postgis.LoadSyntheticWith(ctx, store.Pool(), postgis.SynthOptions{
+		Plan: plan.ID, Districts: ds.Districts, N: n, Seed: seed, Cluster: cluster, Reported: so.reported})
+	if err != nil {
+		return load, timing, status, err
 	}
-	timing, err = postgis.MeasureBBox(ctx, store, plan, ds.Districts, rounds)
-	return load, timing, err
+	if timing, err = postgis.MeasureBBox(ctx, store, plan.ID, ds.Districts, rounds); err != nil || so.reported == 0 {
+		return load, timing, status, err
+	}
+	q := domain.SiteQuery{Plan: plan.ID, Layer: postgis.SyntheticLayer, Status: so.status, AsOf: plan.LastDay(), Limit: 100}
+	status, err = postgis.MeasureSites(ctx, store, q, ds.Districts, rounds)
+	return load, timing, status, err
 }
 
 func sinceRounded(t time.Time) time.Duration { return roundDuration(time.Since(t)) }

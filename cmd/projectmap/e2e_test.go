@@ -39,7 +39,13 @@ func startServer(t *testing.T, env map[string]string, args ...string) (string, *
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	getenv := func(k string) string { return env[k] }
+	dataDir := t.TempDir() // the embedded store's journal, unless env names one
+	getenv := func(k string) string {
+		if k == "PROJECTMAP_DATA_DIR" && env[k] == "" {
+			return dataDir
+		}
+		return env[k]
+	}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"projectmap", "serve", "--addr", "127.0.0.1:0"}, args...), getenv, stdout, stderr)
@@ -108,8 +114,8 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 	}
 	log := logs.String()
 	first, _, _ := strings.Cut(log, "\n")
-	if !strings.Contains(first, `"store":"embedded"`) {
-		t.Errorf("first log line does not name the store: %s", first)
+	if !strings.Contains(first, `"store":"embedded"`) || !strings.Contains(first, `"data_dir":"/`) {
+		t.Errorf("first log line does not name the store and its data directory: %s", first)
 	}
 	if !strings.Contains(log, `"path":"/ogc/collections/intersections/items"`) || !strings.Contains(log, `"status":200`) {
 		t.Errorf("no request log line:\n%s", log)
@@ -135,6 +141,11 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"projectmap", "data", "summary", "--plan", "nope"}, true, 2, ""},
 		{[]string{"projectmap", "serve", "--addr"}, true, 2, ""},
 		{[]string{"projectmap", "serve", "extra"}, true, 2, ""},
+		{[]string{"projectmap", "serve", "--write-rate", "0"}, true, 2, ""},
+		{[]string{"projectmap", "serve", "--data-dir", ""}, true, 2, ""},
+		{[]string{"projectmap", "help"}, false, 0, "report import"},
+		{[]string{"projectmap", "report", "add", "-h"}, false, 0, ""},
+		{[]string{"projectmap", "serve", "-h"}, false, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -1,5 +1,6 @@
-// Command projectmap serves the map and its API, and checks and loads the
-// data. Run "projectmap help" for the subcommands.
+// Command projectmap serves the map and its API, keeps the ledger of
+// reported progress, and checks and loads the data. Run "projectmap help"
+// for the subcommands.
 package main
 
 import (
@@ -8,6 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	// The plan's time zone (Asia/Shanghai) must load on a machine without
+	// a zoneinfo database, e.g. a scratch container: "today" is the city's.
+	_ "time/tzdata"
 )
 
 func main() {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestServeOnPostGIS(t *testing.T) {
 	dbURL := storetest.NewEmptyDatabase(t)
 	base, logs, _ := startServer(t, map[string]string{"DATABASE_URL": dbURL})
 	first, _, _ := strings.Cut(logs.String(), "\n")
-	if !strings.Contains(first, `"store":"postgis"`) {
+	if !strings.Contains(first, `"store":"postgis"`) || !regexp.MustCompile(`"database":"[^"@]+/projectmap_test_`).MatchString(first) {
 		t.Errorf("first log line does not name the store: %s", first)
 	}
 	var health struct{ Store string }

@@ -18,12 +18,32 @@ const usage = `usage: projectmap <command> [flags]
 
 commands:
   serve          serve the map and the API (see serve -h)
+  token create   --name NAME --role reporter|editor|admin [--projects 1,4]:
+                 make a bearer token; its secret is printed once
+  token list     the tokens: id, name, role, projects, created, revoked
+  token revoke   ID: revoke a token (its holder gets 401 from then on)
+  report add     --reporter AGENCY --project N [--schedule S | --site ID]
+                 --reported-on YYYY-MM-DD (--quantity Q | --milestone N |
+                 --fraction F) [--status S] --source TEXT [--evidence-url U]
+                 [--note T]: file one report
+  report import  --reporter AGENCY FILE.csv: file a monthly ledger, all or
+                 nothing; each bad row is named by its line
+  report list    [--project N] [--site ID] [--limit N] [--json]: reports,
+                 newest first, retractions shown
+  report retract ID --reason TEXT: withdraw a report (it stays in the history)
   migrate        apply pending PostGIS migrations (--database-url or DATABASE_URL)
   import         load the geodata into PostGIS in one transaction; with
                  --collection NAME --file F.geojson, an external layer
   data check     validate geodata/; exits 1 naming file, feature and problem
   data summary   print the data-quality report as JSON
   data synth     time bbox queries over N synthetic sites in a scratch database
+
+The token and report commands act on the store serve would use: PostGIS
+with --database-url (or DATABASE_URL), else the embedded store's journal
+under --data-dir (or PROJECTMAP_DATA_DIR; default $XDG_DATA_HOME/projectmap,
+else ~/.local/share/projectmap). They may run while the server runs on the
+same data directory or database; the server sees their writes at once.
+Each command's flags: projectmap <command> -h.
 `
 
 // errUsage marks a mistake on the command line (exit status 2).
@@ -38,6 +58,14 @@ func exitCode(err error) int {
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, getenv, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // "-h": the flags were printed, as asked
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("%w: no command given", errUsage)
@@ -54,6 +82,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return runToken(ctx, rest, getenv, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -73,7 +105,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	planID := fs.String("plan", "", "plan id (default: the latest)")
 	dir := fs.String("dir", "", "read the data from this directory instead of the embedded geodata/")
 	if err := fs.Parse(args[1:]); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	var files iofs.FS = geodata.Files
 	if *dir != "" {
