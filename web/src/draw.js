@@ -1,56 +1,19 @@
-// How features look: status glyphs (shape + colour, never colour alone),
-// approximate-location styling, quantity badges, cluster icons, and the
-// choropleth scale. Colours live in style.css under .status-<status>, so
-// recolouring is a class change.
+// How features look: tracking-status glyphs (shape + colour, never colour
+// alone; see status.js), approximate-location styling, quantity badges,
+// cluster icons, and the choropleth scale. Colours live in style.css under
+// .status-<status>, so recolouring is a class change.
 
 import L from './leaflet-setup.js'
-
-export const STATUSES = ['not_started', 'in_progress', 'completed', 'delayed']
+import { TRACKING, trackingOf, glyph } from './status.js'
 
 // APPROX lists the precisions drawn as approximate (hollow, dashed).
 export const APPROX = new Set(['town', 'district', 'zone'])
 
-export function statusOf(p) {
-  return STATUSES.includes(p && p.status) ? p.status : 'none'
-}
+// statusOf is the tracking status a feature is drawn with.
+export const statusOf = trackingOf
 
 export function precisionOf(p) {
   return (p && p.precision) || 'exact'
-}
-
-// glyph returns an inline SVG drawn in currentColor: ○ not started,
-// ◐ in progress, ● with a tick completed, ◆ with ! delayed. Approximate
-// positions get a dashed halo around a smaller glyph.
-export function glyph(status, approx = false, size = 24) {
-  let g
-  switch (status) {
-    case 'not_started':
-      g = '<circle cx="12" cy="12" r="8" fill="#fff" stroke="currentColor" stroke-width="3"/>'
-      break
-    case 'in_progress':
-      g =
-        '<circle cx="12" cy="12" r="8" fill="#fff" stroke="currentColor" stroke-width="3"/>' +
-        '<path d="M12 4a8 8 0 0 1 0 16z" fill="currentColor"/>'
-      break
-    case 'completed':
-      g =
-        '<circle cx="12" cy="12" r="9.5" fill="currentColor" stroke="#fff" stroke-width="1.5"/>' +
-        '<path d="M7.6 12.4l3 3 5.8-6.4" fill="none" stroke="#fff" stroke-width="2.6" stroke-linecap="round" stroke-linejoin="round"/>'
-      break
-    case 'delayed':
-      g =
-        '<path d="M12 1.5 22.5 12 12 22.5 1.5 12z" fill="currentColor" stroke="#fff" stroke-width="1.5" stroke-linejoin="round"/>' +
-        '<path d="M12 7v6.2" stroke="#fff" stroke-width="2.6" stroke-linecap="round"/><circle cx="12" cy="16.8" r="1.5" fill="#fff"/>'
-      break
-    default:
-      g = '<rect x="5" y="5" width="14" height="14" rx="3" fill="#fff" stroke="currentColor" stroke-width="3"/>'
-  }
-  if (approx) {
-    g =
-      '<circle cx="12" cy="12" r="11" fill="currentColor" fill-opacity=".14" stroke="currentColor" stroke-width="1.6" stroke-dasharray="3.2 2.2"/>' +
-      `<g transform="translate(12 12) scale(.66) translate(-12 -12)">${g}</g>`
-  }
-  return `<svg viewBox="0 0 24 24" width="${size}" height="${size}" aria-hidden="true" focusable="false">${g}</svg>`
 }
 
 // FeatureIcon is a DivIcon whose element carries data-id and data-layer,
@@ -124,13 +87,13 @@ export function clusterIcon(layer) {
     const counts = {}
     const markers = cluster.getAllChildMarkers()
     for (const m of markers) {
-      const s = m.options.pmStatus || 'none'
+      const s = m.options.pmStatus || 'unreported'
       counts[s] = (counts[s] || 0) + 1
     }
     const n = markers.length
     let at = 0
     const stops = []
-    for (const s of [...STATUSES, 'none']) {
+    for (const s of TRACKING) {
       if (!counts[s]) continue
       const to = at + (counts[s] / n) * 360
       stops.push(`var(--st-${s}) ${at.toFixed(1)}deg ${to.toFixed(1)}deg`)

@@ -50,12 +50,15 @@ export function planName(plan) {
   return m ? `${plan.city || ''}《${m[1]}》` : plan.title || t('title')
 }
 
-// badgeHTML is the embedded map's caption.
-export function badgeHTML({ plan, date, fullURL }) {
+// badgeHTML is the embedded map's caption: the plan, the data date, that
+// the statuses are as reported (and the filter, if one is on), and a link.
+export function badgeHTML({ plan, date, fullURL, filter }) {
+  const note = [t('statusNoteShort'), filter ? t('filterOn')(t('scoreLabels')[filter]) : ''].filter(Boolean).join(' · ')
   return (
     `<div class="pm-ebadge-name" title="${esc(plan ? (lang() === 'en' && plan.title_en) || plan.title : '')}">${esc(planName(plan))}</div>` +
     `<div class="pm-ebadge-row"><span class="pm-ebadge-date">${esc(t('dataDate'))} ${esc(date)}</span>` +
-    `<a class="pm-ebadge-open" href="${attr(fullURL)}" target="_blank" rel="noopener">${esc(t('openFull'))} ↗</a></div>`
+    `<a class="pm-ebadge-open" href="${attr(fullURL)}" target="_blank" rel="noopener">${esc(t('openFull'))} ↗</a></div>` +
+    `<div class="pm-ebadge-note" title="${esc(t('statusNote'))}">${esc(note)}</div>`
   )
 }
 

@@ -6,7 +6,8 @@
 // copies the computed styles of every element, SVG paths included, into an
 // SVG <foreignObject> and paints it on a canvas. A footer strip with the
 // plan, the data date and the attribution is drawn below it on the same
-// canvas. Then the map gets its size and view back.
+// canvas; it says that the statuses are as reported. Then the map gets
+// its size and view back.
 //
 // Basemap tiles from another origin are fetched again to be embedded; a
 // server that does not allow that (no CORS) leaves holes, so the picture is
@@ -101,9 +102,10 @@ export function wrapText(measure, text, max) {
 }
 
 // layoutFooter lays out the strip under the map: the plan's name and the
-// data date (on one line when they fit), then the attribution. It returns
+// data date (on one line when they fit), the note on the statuses, then
+// the attribution. It returns
 // the strip's height and a function that draws it with its top at y.
-export function layoutFooter(ctx, { width, scale, name, date, attribution, font }) {
+export function layoutFooter(ctx, { width, scale, name, date, note, attribution, font }) {
   const pad = Math.round(12 * scale)
   const rule = Math.max(2, Math.round(3 * scale))
   const big = Math.round(15 * scale)
@@ -119,6 +121,12 @@ export function layoutFooter(ctx, { width, scale, name, date, attribution, font 
     for (const l of wrapText(measureBig, name, max)) rows.push({ size: big, font: bold, color: ACCENT, left: l })
     rows.push({ size: big, font: bold, color: INK, left: date })
   }
+  // The note says how to read the statuses: as reported, not as planned.
+  const mid = Math.round(13 * scale)
+  const noteFont = `600 ${mid}px ${font}`
+  ctx.font = noteFont
+  const measureMid = (s) => ctx.measureText(s).width
+  for (const l of wrapText(measureMid, note || '', max)) rows.push({ size: mid, font: noteFont, color: INK, left: l })
   const thin = `400 ${small}px ${font}`
   ctx.font = thin
   const measureSmall = (s) => ctx.measureText(s).width
@@ -244,7 +252,7 @@ function canvasBlob(canvas) {
 // fellBack}: tiles tells whether the basemap is in the picture, fellBack
 // that it was left out because its tiles could not be drawn.
 export async function makePicture(o) {
-  const { map, width: w, height: h, name, date, attribution, basemapAttribution, tileLayer, legend, legendEl } = o
+  const { map, width: w, height: h, name, date, note, attribution, basemapAttribution, tileLayer, legend, legendEl } = o
   const scale = pictureScale(w, h)
   const font = getComputedStyle(document.documentElement).fontFamily || 'sans-serif'
   const tries = tileLayer ? [true, false] : [false]
@@ -256,7 +264,7 @@ export async function makePicture(o) {
     out.height = h
     const ctx = out.getContext('2d')
     const attr = tiles && basemapAttribution ? `${attribution}; ${t('basemap')} ${basemapAttribution}` : attribution
-    const foot = layoutFooter(ctx, { width: w, scale, name, date: `${t('dataDate')} ${date}`, attribution: attr, font })
+    const foot = layoutFooter(ctx, { width: w, scale, name, date: `${t('dataDate')} ${date}`, note, attribution: attr, font })
     const mapH = h - foot.height
     try {
       const { canvas, failed } = await captureMap({

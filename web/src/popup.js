@@ -1,10 +1,14 @@
-// Popup and project-card HTML: name as the plan writes it, project, status
-// with a progress bar, the milestone timeline with the date marked, and a
-// plain-words precision note with its source.
+// Popup and project-card HTML: name as the plan writes it, project, the
+// tracking status with the plan beside it (tracking.js), the report
+// history (filled in when it has loaded, history.js), the milestone
+// timeline with the date marked, and a plain-words precision note with
+// its source.
 
 import { t, pick, lang } from './i18n.js'
-import { esc, pct, num } from './util.js'
-import { glyph, statusOf, precisionOf, APPROX } from './draw.js'
+import { esc, num } from './util.js'
+import { precisionOf, APPROX } from './draw.js'
+import { featureTrackingHTML, projectTrackingHTML } from './tracking.js'
+import { historyURL, placeholderHTML } from './history.js'
 
 // ATTRS are the layer attributes shown in a popup, in order.
 const ATTRS = ['quantity', 'per_100k', 'population_2020', 'units', 'line', 'lines', 'interchange', 'population', 'villages', 'as_written', 'note']
@@ -16,20 +20,6 @@ function attrValue(v) {
   if (typeof v === 'number') return esc(num(v, lang()))
   if (typeof v === 'object') return ''
   return esc(v)
-}
-
-export function statusHTML(progress) {
-  const s = statusOf(progress)
-  let html =
-    `<div class="pm-status status-${s}">${glyph(s, false, 20)}<span>${esc(t('status')[s])}</span></div>` +
-    `<div class="pm-bar" role="img" aria-label="${esc(t('plannedPct')(pct(progress && progress.planned)))}"><span class="status-${s}" style="width:${pct(progress && progress.planned)}%"></span></div>` +
-    `<div class="pm-pct">${esc(t('plannedPct')(pct(progress && progress.planned)))}</div>`
-  if (progress && typeof progress.actual === 'number') {
-    html +=
-      `<div class="pm-bar pm-bar-actual"><span style="width:${pct(progress.actual)}%"></span></div>` +
-      `<div class="pm-pct">${esc(t('actualPct')(pct(progress.actual)))}${progress.actual_source ? ' · ' + esc(progress.actual_source) : ''}</div>`
-  }
-  return html
 }
 
 function span(m) {
@@ -60,9 +50,11 @@ export function timelineHTML(schedules, asof, today) {
         items += nowItem(asof, today)
         placed = true
       }
-      const done = m.date <= asof
+      // A milestone whose date has passed is due by the plan: that says
+      // nothing of whether it was reached (only a report does).
+      const due = m.date <= asof
       items +=
-        `<li class="${done ? 'pm-tl-done' : 'pm-tl-todo'}"><span class="pm-tl-date">${esc(span(m))}</span>` +
+        `<li class="${due ? 'pm-tl-due' : 'pm-tl-todo'}"><span class="pm-tl-date">${esc(span(m))}</span>` +
         `<span>${esc(pick(m, 'text') || '')}</span></li>`
     }
     if (!placed) items += nowItem(asof, today)
@@ -96,16 +88,19 @@ function targetHTML(project) {
 // popupHTML is the content of a feature's popup.
 export function popupHTML({ props, layerInfo, project, category, asof, today }) {
   const en = lang() === 'en'
-  const s = statusOf(props)
   const precision = precisionOf(props)
-  let h = '<div class="pm-pop">'
+  let h = `<div class="pm-pop" data-id="${esc(props.id ?? '')}" data-layer="${esc(layerInfo ? layerInfo.id : '')}">`
   const layerTitle = layerInfo ? pick(layerInfo, 'title') : ''
   h += `<div class="pm-pop-layer">${esc(layerTitle)}${category ? ' · ' + esc(pick(category, 'name')) : ''}</div>`
   h += `<h3 lang="zh-CN">${esc(props.name || '')}</h3>`
   if (en && props.name_en && props.name_en !== props.name) h += `<div class="pm-pop-en" lang="en">${esc(props.name_en)}</div>`
   const where = [pick(props, 'district_name'), pick(props, 'zone_name')].filter(Boolean)
   if (where.length) h += `<div class="pm-pop-where">${esc(where.join(' · '))}</div>`
-  if (props.status) h += statusHTML({ status: s, planned: props.progress, actual: props.actual, actual_source: props.actual_source })
+  const schedules = schedulesFor(props, project)
+  if (props.project) {
+    h += featureTrackingHTML(props, schedules, project)
+    h += placeholderHTML(historyURL({ site: props.id, until: asof }))
+  }
 
   let attrs = ''
   for (const k of ATTRS) {
@@ -118,7 +113,6 @@ export function popupHTML({ props, layerInfo, project, category, asof, today }) 
   if (project) {
     h += `<div class="pm-pop-project"><b>${esc(t('projectN')(project.number))} · ${esc(pick(project, 'title'))}</b>${targetHTML(project)}</div>`
   }
-  const schedules = schedulesFor(props, project)
   if (schedules.length) {
     h += `<h4>${esc(t('timeline'))}</h4>${timelineHTML(schedules, asof, today)}`
   }
@@ -136,7 +130,8 @@ export function projectCardHTML({ project, category, asof, today, hasSites }) {
   let h = `<div class="pm-card-head"><span class="pm-num">${project.number}</span><div><h3>${esc(pick(project, 'title'))}</h3>`
   if (category) h += `<div class="pm-card-cat">${esc(pick(category, 'name'))}</div>`
   h += `</div><button type="button" class="pm-card-close" data-action="deselect" aria-label="${esc(t('deselect'))}">×</button></div>`
-  h += statusHTML(project.progress)
+  h += projectTrackingHTML(project)
+  h += placeholderHTML(historyURL({ project: project.number, until: asof }))
   const target = pick(project, 'target')
   if (target) h += `<p><b>${esc(t('target'))}${t('colon')}</b>${esc(target)}</p>`
   if (project.agencies && project.agencies.length) h += `<p><b>${esc(t('agencies'))}${t('colon')}</b>${esc(project.agencies.join('、'))}</p>`

@@ -1,17 +1,19 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>&lang=zh|en[&embed=1]
+//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>]&lang=zh|en[&embed=1]
 //
-// Missing keys mean "default"; "layers=" (empty) means no optional layer.
+// Missing keys mean "default"; "layers=" (empty) means no optional layer;
+// status= shows only the projects and places of one tracking status.
 // embed=1 (always last) shows the bare map for an <iframe> in an article.
 
 import { validDate } from './util.js'
+import { TRACKING } from './status.js'
 
 const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, layers: null, date: null, project: null, lang: null, embed: false }
+  const out = { view: null, layers: null, date: null, project: null, status: '', lang: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -43,6 +45,9 @@ export function parseHash(hash) {
         if (Number.isInteger(n) && n > 0) out.project = n
         break
       }
+      case 'status':
+        if (TRACKING.includes(val)) out.status = val
+        break
       case 'lang':
         if (val === 'zh' || val === 'en') out.lang = val
         break
@@ -63,6 +68,7 @@ export function formatHash(st) {
   parts.push(`layers=${st.layers.join(',')}`)
   if (st.date) parts.push(`date=${st.date}`)
   if (st.project) parts.push(`project=${st.project}`)
+  if (st.status) parts.push(`status=${st.status}`)
   parts.push(`lang=${st.lang}`)
   if (st.embed) parts.push('embed=1')
   return '#' + parts.join('&')

@@ -27,22 +27,25 @@ export function monthEnd(y, m) {
   return ymd(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate())
 }
 
-// dateSteps returns the slider's stops: the first day of the plan year, the
-// last day of each month after it up to today, and today itself.
-export function dateSteps(year, today) {
-  const first = ymd(year, 1, 1)
-  const steps = [first]
-  if (!validDate(today) || today <= first) return steps
-  for (let y = year; ; y++) {
-    for (let m = 1; m <= 12; m++) {
-      const e = monthEnd(y, m)
-      if (e >= today) {
-        steps.push(today)
-        return steps
+// dateSteps returns the slider's stops from..to: the first day, the last
+// day of each month after it, the last day, and any of extra (today, the
+// default date) that fall between.
+export function dateSteps(from, to, extra = []) {
+  const steps = new Set([from])
+  if (validDate(from) && validDate(to) && from < to) {
+    for (let y = +from.slice(0, 4), m = +from.slice(5, 7); ; m++) {
+      if (m > 12) {
+        y++
+        m = 1
       }
-      steps.push(e)
+      const e = monthEnd(y, m)
+      if (e >= to) break
+      if (e > from) steps.add(e)
     }
+    steps.add(to)
+    for (const d of extra) if (validDate(d) && d > from && d < to) steps.add(d)
   }
+  return [...steps].sort()
 }
 
 // stepIndex returns the index of the last step on or before date.
