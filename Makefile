@@ -4,7 +4,7 @@ ADDR    ?= :8080
 BIN     := bin/projectmap
 WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
 
-.PHONY: run build test bench bench-writes check-data web deps districts clean
+.PHONY: run build test bench load bench-writes check-data web deps districts clean
 
 # PostGIS: make db, make run-postgis, make bench-postgis (see Makefile.postgis).
 include Makefile.postgis
@@ -25,19 +25,23 @@ test: web deps db
 	$(GO) test -count=1 ./...
 
 # Go benchmarks (the in-process ones 8 times, summarised by benchstat as
-# medians), the PostGIS benchmarks (which report their own medians), the
-# synthetic scale run at 10k, 100k and 1M sites, the status=behind page at
-# 100k synthetic sites of which half carry reports, then a 10 s loopback load
-# test of the biggest layer against the built binary, printing requests/s,
-# p50/p99 and the server's RSS (on a throwaway data directory), then the
-# report writes (bench-writes).
-LOAD_ADDR ?= 127.0.0.1:18080
+# medians), the PostGIS and embedded-store benchmarks (which report their
+# own medians), the synthetic scale run at 10k, 100k and 1M sites, the
+# status=behind page at 100k synthetic sites of which half carry reports,
+# then the loopback load runs of `make load`.
 bench: build db bin/loadgen
 	$(GO) test -run '^$$' -bench . -benchmem -count 8 ./internal/api/ > bin/bench-api.txt
 	$(GO) tool benchstat bin/bench-api.txt
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/postgis/ ./internal/memstore/
 	$(GO) run ./cmd/projectmap data synth --scale --database-url '$(TEST_DATABASE_URL)'
 	$(GO) run ./cmd/projectmap data synth --features 100000 --reports 0.5 --status behind --database-url '$(TEST_DATABASE_URL)'
+	@$(MAKE) --no-print-directory load
+
+# Loopback load: 10 s of the biggest layer's items against the built binary
+# (requests/s, p50/p99 and the server's RSS, on a throwaway data
+# directory), then the report writes (bench-writes).
+LOAD_ADDR ?= 127.0.0.1:18080
+load: build db bin/loadgen
 	@tmp=$$(mktemp -d); ./$(BIN) serve --addr $(LOAD_ADDR) --data-dir $$tmp 2>/dev/null & pid=$$!; \
 	trap "kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp" EXIT; \
 	./bin/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
@@ -72,11 +76,12 @@ bench-writes: build db bin/loadgen
 	./$(BIN) serve $(WRITE_SERVE) --database-url '$(WRITE_URL)' >/dev/null 2>&1 & pid=$$!; \
 	for c in 1 16; do ./bin/loadgen $(WRITE_LOAD) -c $$c -pid $$pid; done
 
-APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium)
+# fonts-wqy-microhei: Chinese glyphs for the browser tests' screenshots.
+APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium; dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || echo fonts-wqy-microhei)
 deps:
 	@if [ -n "$(strip $(APT_NEEDED))" ]; then \
 	  echo "deps: installing $(APT_NEEDED)"; \
-	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_NEEDED); \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 $(APT_NEEDED); \
 	fi
 
 # web/dist is built from web/src with esbuild and embedded in the binary.
