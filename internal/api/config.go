@@ -23,15 +23,15 @@ func (s *server) config(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := s.cfg.Now()
+	today := s.today(p)
 	noCache(c)
 	return writeJSON(c, mediaJSON, map[string]any{
 		"basemap":      s.cfg.Basemap,
 		"plan":         p.ID,
 		"plans":        []string{p.ID},
 		"year":         p.Year,
-		"today":        p.Today(now),
-		"default_date": p.DefaultDate(now),
+		"today":        today,
+		"default_date": p.DefaultDateOn(today),
 		"time_zone":    p.TimeZone,
 		"range":        span,
 		"tolerance":    domain.Tolerance,

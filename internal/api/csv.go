@@ -49,7 +49,7 @@ func writeCSV(c echo.Context, look *lookup, page domain.SitePage, iq itemsQuery)
 		f := look.feature(s, reportAt(page, i), iq.asof)
 		values := map[string]any{}
 		for _, p := range f.props {
-			values[p.key] = p.value()
+			values[p.key] = f.value(p)
 		}
 		lon, lat := "", ""
 		if s.Geometry != nil {

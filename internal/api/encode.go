@@ -24,10 +24,9 @@ import (
 // the largest share of a whole-layer response's garbage.
 type prop struct {
 	key  string
-	kind propKind
 	str  string
-	num  float64
-	any  any
+	num  float64 // a number, or for propAny the index of its value in feature.anys
+	kind propKind
 }
 
 type propKind uint8
@@ -43,23 +42,26 @@ func strProp(key, s string) prop         { return prop{key: key, kind: propStrin
 func numProp(key string, n float64) prop { return prop{key: key, kind: propNumber, num: n} }
 func nullProp(key string) prop           { return prop{key: key} }
 
-// anyProp holds a value of any other type (attributes, milestones).
-func anyProp(key string, v any) prop {
+// addAny appends a property of any other type (attributes, milestones),
+// kept in the feature's anys so that props stay small.
+func (f *feature) addAny(key string, v any) {
 	if v == nil {
-		return nullProp(key)
+		f.props = append(f.props, nullProp(key))
+		return
 	}
-	return prop{key: key, kind: propAny, any: v}
+	f.props = append(f.props, prop{key: key, kind: propAny, num: float64(len(f.anys))})
+	f.anys = append(f.anys, v)
 }
 
-// value returns the property as a plain value, for the CSV writer.
-func (p prop) value() any {
+// value returns property p of f as a plain value, for the CSV writer.
+func (f feature) value(p prop) any {
 	switch p.kind {
 	case propString:
 		return p.str
 	case propNumber:
 		return p.num
 	case propAny:
-		return p.any
+		return f.anys[int(p.num)]
 	}
 	return nil
 }
@@ -69,6 +71,7 @@ type feature struct {
 	id       string
 	geometry orb.Geometry
 	props    []prop
+	anys     []any // the values of propAny properties
 }
 
 func (f feature) MarshalJSON() ([]byte, error) {
@@ -98,7 +101,7 @@ func appendFeature(b []byte, f feature) ([]byte, error) {
 		case propNumber:
 			b = appendFloat(b, p.num)
 		default:
-			if b, err = appendValue(b, p.any); err != nil {
+			if b, err = appendValue(b, f.anys[int(p.num)]); err != nil {
 				return nil, err
 			}
 		}

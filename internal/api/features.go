@@ -98,6 +98,12 @@ func (l *lookup) tracking(props []prop, s domain.Site, r *domain.Report, asof do
 // feature turns a site into a GeoJSON feature with the properties every
 // layer shares, then the site's own attributes.
 func (l *lookup) feature(s domain.Site, r *domain.Report, asof domain.Date) feature {
+	return l.featureInto(make([]prop, 0, 30+len(s.Attrs)), nil, s, r, asof)
+}
+
+// featureInto is feature building into props and anys (truncated): a
+// whole layer reuses one of each instead of allocating per feature.
+func (l *lookup) featureInto(props []prop, anys []any, s domain.Site, r *domain.Report, asof domain.Date) feature {
 	var districtName, districtNameEN, zoneName, zoneNameEN string
 	if d, ok := l.districts[s.District]; ok {
 		districtName, districtNameEN = d.Name, d.NameEN
@@ -105,7 +111,6 @@ func (l *lookup) feature(s domain.Site, r *domain.Report, asof domain.Date) feat
 	if z, ok := l.zones[s.Zone]; ok {
 		zoneName, zoneNameEN = z.Name, z.NameEN
 	}
-	props := make([]prop, 0, 30+len(s.Attrs))
 	props = append(props,
 		strProp("id", s.ID), strProp("plan", s.PlanID), strProp("layer", s.Layer), numProp("project", float64(s.Project)),
 		strProp("name", s.Name), strProp("name_en", s.NameEN),
@@ -114,27 +119,26 @@ func (l *lookup) feature(s domain.Site, r *domain.Report, asof domain.Date) feat
 	)
 	props = l.tracking(props, s, r, asof)
 	props = append(props, strProp("precision", string(s.Precision)), strProp("source", s.Source), strProp("schedule", s.Schedule))
+	f := feature{id: s.ID, geometry: s.Geometry, props: props, anys: anys}
 	if len(s.Milestones) > 0 {
-		props = append(props, anyProp("milestones", s.Milestones))
+		f.addAny("milestones", s.Milestones)
 	}
 	for _, k := range sortedAttrs(s.Attrs) {
 		name := k
 		if reserved[k] {
 			name = "attr_" + k
 		}
-		props = append(props, anyProp(name, s.Attrs[k]))
+		f.addAny(name, s.Attrs[k])
 	}
-	return feature{id: s.ID, geometry: s.Geometry, props: props}
+	return f
 }
 
 // featureCollection is an OGC API items response.
 type featureCollection struct {
-	Type           string    `json:"type"`
-	Features       []feature `json:"features"`
-	NumberMatched  int       `json:"numberMatched"`
-	NumberReturned int       `json:"numberReturned"`
-	AsOf           string    `json:"asof"`
-	Links          []link    `json:"links"`
+	NumberMatched  int
+	NumberReturned int
+	AsOf           string
+	Links          []link
 }
 
 type link struct {
@@ -152,16 +156,12 @@ func jsonEncoder(w io.Writer) *json.Encoder {
 
 // appendJSON writes the collection without passing the features through
 // encoding/json, which would re-validate every byte of them.
-func (fc featureCollection) appendJSON(b []byte) ([]byte, error) {
+// features appends the features, comma-separated.
+func (fc featureCollection) appendJSON(b []byte, features func([]byte) ([]byte, error)) ([]byte, error) {
 	b = append(b, `{"type":"FeatureCollection","features":[`...)
-	var err error
-	for i, f := range fc.Features {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, err = appendFeature(b, f); err != nil {
-			return nil, err
-		}
+	b, err := features(b)
+	if err != nil {
+		return nil, err
 	}
 	b = append(b, `],"numberMatched":`...)
 	b = strconv.AppendInt(b, int64(fc.NumberMatched), 10)

@@ -137,7 +137,10 @@ func parseLimit(q url.Values) (int, error) {
 // parseAsOf reads asof=YYYY-MM-DD; absent, the plan's default date:
 // the city's today while the plan's year lasts, else its last day.
 func (s *server) parseAsOf(q url.Values, p domain.Plan) (domain.Date, error) {
-	return parseDate(q, "asof", p.DefaultDate(s.cfg.Now()))
+	if q.Get("asof") == "" {
+		return p.DefaultDateOn(s.today(p)), nil
+	}
+	return parseDate(q, "asof", domain.Date{})
 }
 
 // parseDate reads a YYYY-MM-DD parameter, def when absent.

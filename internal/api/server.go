@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -94,5 +95,15 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 }
 
 type server struct {
-	cfg Config
+	cfg   Config
+	zones sync.Map // time zone name → *time.Location, loaded once
+}
+
+// today is the date it is now in the plan's city.
+func (s *server) today(p domain.Plan) domain.Date {
+	loc, ok := s.zones.Load(p.TimeZone)
+	if !ok {
+		loc, _ = s.zones.LoadOrStore(p.TimeZone, p.Zone())
+	}
+	return domain.DateOf(s.cfg.Now().In(loc.(*time.Location)))
 }

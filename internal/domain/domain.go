@@ -211,20 +211,26 @@ type Zone struct {
 	Source   string    `json:"source"`
 }
 
-// Today is the calendar day it is at now in the plan's city. A zone that
-// does not load (dataset.Load refuses one) falls back to UTC.
-func (p Plan) Today(now time.Time) Date {
+// Zone is the plan's time zone. A zone that does not load (dataset.Load
+// refuses one) falls back to UTC. Loading reads the zone database: callers
+// on a hot path keep the result.
+func (p Plan) Zone() *time.Location {
 	loc, err := time.LoadLocation(p.TimeZone)
 	if err != nil {
-		loc = time.UTC
+		return time.UTC
 	}
-	return DateOf(now.In(loc))
+	return loc
 }
+
+// Today is the calendar day it is at now in the plan's city.
+func (p Plan) Today(now time.Time) Date { return DateOf(now.In(p.Zone())) }
 
 // DefaultDate is the date the map opens on: today in the city while the
 // plan's year lasts, else the plan's last day, when its outcome is known.
-func (p Plan) DefaultDate(now time.Time) Date {
-	today := p.Today(now)
+func (p Plan) DefaultDate(now time.Time) Date { return p.DefaultDateOn(p.Today(now)) }
+
+// DefaultDateOn is DefaultDate for the city's date today.
+func (p Plan) DefaultDateOn(today Date) Date {
 	if today.Year() == p.Year {
 		return today
 	}
