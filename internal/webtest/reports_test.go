@@ -318,7 +318,9 @@ func TestReportsInBrowser(t *testing.T) {
 	t.Run("station shows its line's report", func(t *testing.T) {
 		text, err := openPopup(ctx, "metro-stations", station.ID)
 		if err != nil {
-			t.Fatal(err)
+			saveShot(t, ctx, "debug-station.png")
+			dbg, _ := eval[string](ctx, `(document.querySelector('.leaflet-popup-content')||{}).innerHTML || 'no popup'`)
+			t.Fatalf("%v; popup: %.2000s", err, dbg)
 		}
 		for _, w := range []string{statusWords["behind"], "整体报告", "2024-09-30", reporterName, "市轨道集团2024年9月工作台账", "50%"} {
 			if !strings.Contains(text, w) {

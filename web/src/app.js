@@ -1028,7 +1028,16 @@ async function goToSite(id, fid) {
     return
   }
   if (e.cluster && e.marker) {
-    e.cluster.zoomToShowLayer(e.marker, () => openFeaturePopup(id, fid, e.marker.getLatLng()))
+    // markercluster does not always call back (a marker already shown in
+    // a spiderfied cluster): open the popup anyway after a moment.
+    let opened = false
+    const open = () => {
+      if (opened) return
+      opened = true
+      openFeaturePopup(id, fid, e.marker.getLatLng())
+    }
+    e.cluster.zoomToShowLayer(e.marker, open)
+    setTimeout(open, 1200)
     return
   }
   if (e.bounds && e.bounds.isValid() && !e.bounds.getNorthEast().equals(e.bounds.getSouthWest())) {
