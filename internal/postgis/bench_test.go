@@ -2,7 +2,10 @@ package postgis_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -100,4 +103,115 @@ func BenchmarkImport(b *testing.B) {
 	b.StopTimer()
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "ms/median")
+}
+
+// statusAsOf is the date the status benchmarks ask about: the synthetic
+// reports come to every tracking status then.
+var statusAsOf = domain.NewDate(2024, 4, 30)
+
+// synthStore is a store over the geodata and n synthetic sites, a share
+// of them carrying reports, clustered as the scale run loads them.
+func synthStore(b *testing.B, n int, reported float64) (*postgis.Store, string, []domain.District) {
+	b.Helper()
+	ctx := context.Background()
+	s, err := postgis.Open(ctx, storetest.NewDatabase(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	ds := storetest.Dataset(b)
+	if _, err := postgis.Import(ctx, s.Pool(), ds); err != nil {
+		b.Fatal(err)
+	}
+	plan := ds.Latest().ID
+	if _, err := postgis.LoadSyntheticWith(ctx, s.Pool(), postgis.SynthOptions{Plan: plan, Districts: ds.Districts, N: n, Seed: 1,
+		Cluster: true, Reported: reported, AsOf: statusAsOf}); err != nil {
+		b.Fatal(err)
+	}
+	return s, plan, ds.Districts
+}
+
+// BenchmarkSitesStatus is the items request with status= at 100,000
+// synthetic sites, half of them carrying reports: a district-sized box
+// around each district's centroid in turn, limit 100, count included.
+// "none" is the request without status or date, "asof" with a date (each
+// site then carries its report), for comparison.
+func BenchmarkSitesStatus(b *testing.B) {
+	s, plan, districts := synthStore(b, 100_000, 0.5)
+	boxes := postgis.SynthBoxes(districts)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		status domain.TrackingStatus
+		asof   domain.Date
+	}{
+		{"none", "", domain.Date{}},
+		{"asof", "", statusAsOf},
+		{"behind", domain.TrackBehind, statusAsOf},
+		{"unreported", domain.TrackUnreported, statusAsOf},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			i := 0
+			var matched int
+			timed(b, func() error {
+				q := domain.SiteQuery{Plan: plan, Layer: postgis.SyntheticLayer, BBox: &boxes[i%len(boxes)], Status: c.status, AsOf: c.asof, Limit: 100}
+				i++
+				page, err := s.Sites(ctx, q)
+				matched += page.Matched
+				return err
+			})
+			b.ReportMetric(float64(matched)/float64(b.N), "matched/op")
+		})
+	}
+}
+
+// BenchmarkFileReports files one report at a time, with an idempotency
+// key and its audit entry, each acknowledged once committed: from one
+// client, and from 16 at once.
+func BenchmarkFileReports(b *testing.B) {
+	s := storetest.PostGIS(b)
+	p := storetest.Dataset(b).Latest()
+	var sites []domain.Site
+	for _, site := range p.Sites {
+		if site.Project != 0 {
+			sites = append(sites, site)
+		}
+	}
+	ctx := context.Background()
+	var n atomic.Int64
+	fileOne := func() error {
+		i := n.Add(1)
+		site := sites[int(i)%len(sites)]
+		f := 0.5
+		r := domain.Report{Plan: p.ID, Project: site.Project, Layer: site.Layer, Site: site.ID, ReportedOn: domain.NewDate(2024, 6, 30),
+			Fraction: &f, Progress: f, Status: domain.ReportInProgress, Source: "benchmark", ReportedBy: "基准测试", TokenID: "tok_bench"}
+		_, err := s.FileReports(ctx, domain.Filing{Reports: []domain.Report{r}, Key: fmt.Sprintf("bench-%d", i), Digest: "d",
+			Audit: domain.AuditEntry{Actor: "基准测试", TokenID: "tok_bench", Action: "report.file", Remote: "127.0.0.1"}})
+		return err
+	}
+	b.Run("1-client", func(b *testing.B) {
+		timed(b, fileOne)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+	})
+	b.Run("16-clients", func(b *testing.B) {
+		const clients = 16
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		b.ResetTimer()
+		for c := 0; c < clients; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for next.Add(1) <= int64(b.N) {
+					if err := fileOne(); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
+	})
 }

@@ -115,22 +115,43 @@ func ImportGeoJSON(ctx context.Context, pool *pgxpool.Pool, plan, collection str
 			meta.Title, meta.TitleEN, meta.Description, "", meta.File); err != nil {
 			return err
 		}
+		index, err := collectionIndex(ctx, tx, plan, domain.Layer{ID: collection, Project: meta.Project})
+		if err != nil {
+			return err
+		}
 		rows := make([]siteRow, len(sites))
 		for i, s := range sites {
-			if rows[i], err = newSiteRow(s, i); err != nil {
+			if rows[i], err = newSiteRow(s, i, index.curve(s)); err != nil {
 				return err
 			}
 		}
 		if err := copySites(ctx, tx, rows); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, deriveDistrictsSQL, plan, collection)
+		_, err = tx.Exec(ctx, deriveDistrictsSQL, plan, collection)
 		return err
 	})
 	if err != nil {
-		return 0, mapErr(ctx, err)
+		return 0, mapImportErr(ctx, err)
 	}
 	return len(sites), nil
+}
+
+// collectionIndex reads the plan's projects, for the planned curves of a
+// collection's sites, with layer as the collection's.
+func collectionIndex(ctx context.Context, tx pgx.Tx, plan string, layer domain.Layer) (planIndex, error) {
+	plans, err := readPlans(ctx, tx)
+	if err != nil {
+		return planIndex{}, err
+	}
+	for i := range plans {
+		if plans[i].ID == plan {
+			ix := newPlanIndex(&plans[i])
+			ix.layers[layer.ID] = layer
+			return ix, nil
+		}
+	}
+	return planIndex{}, domain.Errorf(domain.ErrNotFound, "no plan %q", plan)
 }
 
 // readFeatures decodes the FeatureCollection into its raw features.

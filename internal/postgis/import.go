@@ -20,8 +20,9 @@ import (
 )
 
 // importFormat is part of the checksum: bump it when Import starts writing
-// the same data differently, so that the next import rewrites it.
-const importFormat = 1
+// the same data differently, so that the next import rewrites it. 2: sites
+// carry their planned curves, plans their time zone.
+const importFormat = 2
 
 // ImportStats says what an import wrote, or would have written.
 type ImportStats struct {
@@ -78,7 +79,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, ds *dataset.Dataset) (Impor
 	})
 	stats.Duration = time.Since(began)
 	if err != nil {
-		return stats, mapErr(ctx, fmt.Errorf("import rolled back: %w", err))
+		return stats, mapImportErr(ctx, fmt.Errorf("import rolled back: %w", err))
 	}
 	return stats, nil
 }
@@ -179,8 +180,9 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *dataset.Dataset) error {
 			return err
 		}
 		ord := map[string]int{} // position of each site within its layer
+		index := newPlanIndex(&p.Plan)
 		for _, s := range p.Sites {
-			row, err := newSiteRow(s, ord[s.Layer])
+			row, err := newSiteRow(s, ord[s.Layer], index.curve(s))
 			ord[s.Layer]++
 			if err != nil {
 				return err
@@ -195,7 +197,8 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *dataset.Dataset) error {
 }
 
 func queuePlan(b *pgx.Batch, p *dataset.Plan) error {
-	b.Queue(upsertPlanSQL, p.ID, p.City, p.CityEN, p.Year, p.Title, p.TitleEN, p.IssuedBy, p.IssuedByEN, p.IssuedOn.Time(), p.Source)
+	b.Queue(upsertPlanSQL, p.ID, p.City, p.CityEN, p.Year, p.Title, p.TitleEN, p.IssuedBy, p.IssuedByEN, p.IssuedOn.Time(), p.Source,
+		p.TimeZone)
 	b.Queue(deletePlanLayersSQL, p.ID)
 	b.Queue(deletePlanProjectsSQL, p.ID)
 	b.Queue(deletePlanCategoriesSQL, p.ID)
@@ -248,10 +251,10 @@ func queueAllocations(b *pgx.Batch, plan string, project int, parent []int32, as
 
 // siteRow is one site as COPY sends it, in siteCopyColumns order: NULL
 // (nil) for the optional fields left empty, geometry as EWKB bytes, which
-// PostGIS reads in COPY's binary format.
+// PostGIS reads in COPY's binary format, and the planned curve.
 type siteRow []any
 
-func newSiteRow(s domain.Site, ord int) (siteRow, error) {
+func newSiteRow(s domain.Site, ord int, c plannedCurve) (siteRow, error) {
 	g, err := encodeEWKB(s.Geometry)
 	if err != nil {
 		return nil, fmt.Errorf("site %s: %w", s.ID, err)
@@ -272,7 +275,7 @@ func newSiteRow(s domain.Site, ord int) (siteRow, error) {
 		project = int32(s.Project)
 	}
 	return siteRow{s.PlanID, s.Layer, s.ID, int32(ord), project, s.Name, s.NameEN, null(s.District), null(s.Zone),
-		string(s.Precision), s.Source, null(s.Schedule), milestones, attrs, g}, nil
+		string(s.Precision), s.Source, null(s.Schedule), milestones, attrs, g, c.dates, c.fractions, c.inherits}, nil
 }
 
 // null is nil for "", to write NULL.

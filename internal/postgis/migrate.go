@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 
@@ -36,8 +37,21 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := m.Migrate(ctx); err != nil {
 		return mapErr(ctx, fmt.Errorf("migrating from version %d: %w", before, err))
 	}
+	if before > 0 && before < curvesVersion {
+		// Sites imported before 0003 get their curves now, from the domain.
+		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			_, err := fillCurves(ctx, tx)
+			return err
+		})
+		if err != nil {
+			return mapErr(ctx, fmt.Errorf("computing the planned curves of the sites: %w", err))
+		}
+	}
 	return nil
 }
+
+// curvesVersion is the migration that gave sites their planned curves.
+const curvesVersion = 3
 
 // Pending returns how many migrations the database lacks, without changing
 // anything (a database never migrated lacks them all). It is an error if

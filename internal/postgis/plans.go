@@ -42,7 +42,7 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 	batch.Queue(plansSQL).Query(eachRow(func(row pgx.Rows) error {
 		var p domain.Plan
 		var issued time.Time
-		if err := row.Scan(&p.ID, &p.City, &p.CityEN, &p.Year, &p.Title, &p.TitleEN, &p.IssuedBy, &p.IssuedByEN, &issued, &p.Source); err != nil {
+		if err := row.Scan(&p.ID, &p.City, &p.CityEN, &p.Year, &p.Title, &p.TitleEN, &p.IssuedBy, &p.IssuedByEN, &issued, &p.TimeZone, &p.Source); err != nil {
 			return err
 		}
 		p.IssuedOn = domain.DateOf(issued)

@@ -1,8 +1,9 @@
 package postgis
 
-// Every statement the store runs lives in this file. Values are always $n
-// parameters; the few identifiers that vary (scratch database names) are
-// quoted with pgx.Identifier.Sanitize.
+// Every statement the store runs lives in this file, and those of the
+// ledger in sql_ledger.go. Values are always $n parameters; the few
+// identifiers that vary (scratch database names) are quoted with
+// pgx.Identifier.Sanitize.
 
 import (
 	"fmt"
@@ -57,25 +58,154 @@ func sitesWhere(q domain.SiteQuery, a *args) string {
 	return strings.Join(conds, " AND ")
 }
 
+// The tracking status of a site, computed where the data is.
+//
+// A site's planned fraction on a date is planned_at over the curve the
+// domain computed for it at import (Project.SiteCurve). The report that
+// speaks for it is effectiveReport's: its own latest report on or before
+// the date that is not retracted, else the latest such report of the
+// schedule it inherits from (Project.InheritsFrom). trackingStatus sets
+// one against the other exactly as domain.Track does; TestStatusIsTrack
+// holds the two to the same answers.
+
+// behindBeyond is how far the planned fraction must exceed the reported
+// one for a site to be behind: domain.Track's Tolerance, with its epsilon,
+// evaluated in Go so that SQL compares against the very same float64.
+const behindBeyond = domain.Tolerance + 1e-9
+
+// trackingStatus is THE status rule in SQL, for site alias s and effective
+// report alias e (id, progress, status), on the date asof and with the
+// threshold beyond ($n placeholders). Sites of no project have none (NULL).
+func trackingStatus(asof, beyond string) string {
+	return `CASE
+		WHEN s.project IS NULL THEN NULL
+		WHEN e.id IS NULL THEN 'unreported'
+		WHEN e.status = 'suspended' THEN 'suspended'
+		WHEN e.status = 'completed' THEN 'completed'
+		WHEN planned_at(s.planned_dates, s.planned_fractions, ` + asof + `) - e.progress > ` + beyond + ` THEN 'behind'
+		WHEN e.status = 'not_started' THEN 'not_started'
+		ELSE 'on_track' END`
+}
+
+// effectiveReport is a LATERAL subquery giving, as e, the report that
+// speaks for site s on asof: the site's own latest, else (UNION ALL stops
+// at the first row) its inherited schedule's latest. "Latest" is the
+// greatest reported_on, then the greatest id; a retracted report never
+// counts. Both branches walk an index in that order (bytewise keys, as
+// migration 0003 explains). A site's own reports are found by plan and
+// site id alone: site ids are unique in a plan.
+func effectiveReport(asof string) string {
+	return `LATERAL (
+		(SELECT r.id, r.progress, r.status FROM reports r
+		 WHERE r.site_id COLLATE "C" = s.id AND r.plan_id COLLATE "C" = s.plan_id AND r.reported_on <= ` + asof + `
+		   AND r.site_id IS NOT NULL
+		   AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.report_id = r.id)
+		 ORDER BY r.reported_on DESC, r.id DESC LIMIT 1)
+		UNION ALL
+		(SELECT r.id, r.progress, r.status FROM reports r
+		 WHERE s.inherits IS NOT NULL AND r.project = s.project AND r.schedule COLLATE "C" = s.inherits
+		   AND r.plan_id COLLATE "C" = s.plan_id AND r.site_id IS NULL AND r.reported_on <= ` + asof + `
+		   AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.report_id = r.id)
+		 ORDER BY r.reported_on DESC, r.id DESC LIMIT 1)
+		LIMIT 1) e`
+}
+
+// latestReports is the set form of effectiveReport, for the status of
+// many sites at once (a whole layer, the tallies): the latest report of
+// every site of the plan (of layer, unless "") and of every schedule, on
+// or before asof, each found in one pass over the reports, to be joined to
+// the sites by hash (joinLatest) instead of probed site by site. At a
+// million sites that is 2.3 s instead of 8 (measured).
+func latestReports(plan, layer, asof string) string {
+	ofLayer := ""
+	if layer != "" {
+		ofLayer = ` AND r.layer_id = ` + layer
+	}
+	return `own AS (
+		SELECT DISTINCT ON (r.site_id COLLATE "C") r.site_id, r.id, r.progress, r.status FROM reports r
+		WHERE r.site_id IS NOT NULL AND r.plan_id = ` + plan + ofLayer + ` AND r.reported_on <= ` + asof + `
+		  AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.report_id = r.id)
+		ORDER BY r.site_id COLLATE "C", r.reported_on DESC, r.id DESC),
+	inherited AS (
+		SELECT DISTINCT ON (r.project, r.schedule) r.project, r.schedule, r.id, r.progress, r.status FROM reports r
+		WHERE r.site_id IS NULL AND r.schedule IS NOT NULL AND r.plan_id = ` + plan + ` AND r.reported_on <= ` + asof + `
+		  AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.report_id = r.id)
+		ORDER BY r.project, r.schedule, r.reported_on DESC, r.id DESC)`
+}
+
+// joinLatest joins latestReports to the sites s as e, the report that
+// speaks for each (its own, else its inherited schedule's), with the
+// columns effectiveReport gives.
+const joinLatest = `LEFT JOIN own o ON o.site_id = s.id
+	LEFT JOIN inherited i ON s.inherits IS NOT NULL AND i.project = s.project AND i.schedule = s.inherits
+	CROSS JOIN LATERAL (SELECT COALESCE(o.id, i.id) AS id,
+		CASE WHEN o.id IS NOT NULL THEN o.progress ELSE i.progress END AS progress,
+		CASE WHEN o.id IS NOT NULL THEN o.status ELSE i.status END AS status) e`
+
+// narrowed reports whether a query's box or district leaves few enough
+// sites to probe each one's report (effectiveReport); else the reports of
+// the whole layer are found at once (latestReports).
+func narrowed(q domain.SiteQuery) bool { return q.BBox != nil || q.District != "" }
+
+// statusFilter is the FROM and WHERE of the sites of query q whose status
+// is q.Status, with their effective report as e, and what must precede
+// the query in its WITH, if anything.
+func statusFilter(q domain.SiteQuery, a *args) (with, from string) {
+	where := sitesWhere(q, a) // $1 and $2 are the plan and the layer
+	asof := a.add(q.AsOf.Time()) + "::date"
+	status := trackingStatus(asof, a.add(behindBeyond)+"::float8") + ` = ` + a.add(string(q.Status))
+	if narrowed(q) {
+		return "", `sites s LEFT JOIN ` + effectiveReport(asof) + ` ON true WHERE ` + where + ` AND ` + status
+	}
+	return latestReports("$1", "$2", asof) + ", ", `sites s ` + joinLatest + ` WHERE ` + where + ` AND ` + status
+}
+
 // sitesPageSQL selects one page of a query in the layer's order, each row
 // with the number the query matched in all. The matching ords are
 // materialized first, so the planner finds them the cheap way (the GiST
 // index for a box) instead of walking the ord index in hope of 100 early
 // matches, which at a million sites can mean reading them all; the page's
 // rows are then fetched by (plan_id, layer_id, ord).
+//
+// With a Status, the status is computed in that first step for the sites
+// the other filters leave, and filtered there: only the page leaves the
+// database. With an AsOf, each row also carries the columns of the report
+// that speaks for the site (NULLs for none); without one, the query is the
+// same as before there were reports.
 func sitesPageSQL(q domain.SiteQuery) (string, []any) {
 	var a args
-	where := sitesWhere(q, &a)
+	with, m := "", ""
 	page := "SELECT ord, matched FROM m ORDER BY ord"
+	columns, report := siteColumns, ""
+	if q.Status != "" {
+		var from string
+		with, from = statusFilter(q, &a)
+		m = `SELECT s.ord, e.id AS report_id, count(*) OVER () AS matched FROM ` + from
+		page = "SELECT ord, report_id, matched FROM m ORDER BY ord"
+		columns, report = siteColumns+", "+reportColumns, `LEFT JOIN reports r ON r.id = p.report_id`
+	} else {
+		m = `SELECT s.ord, count(*) OVER () AS matched FROM sites s WHERE ` + sitesWhere(q, &a)
+		switch {
+		case q.AsOf.IsZero():
+		case q.Limit == 0 && !narrowed(q): // the whole layer: its reports at once
+			asof := a.add(q.AsOf.Time()) + "::date"
+			with = latestReports("$1", "$2", asof) + ", "
+			columns = siteColumns + ", " + reportColumns
+			report = joinLatest + ` LEFT JOIN reports r ON r.id = e.id`
+		default: // a page: the report of each of its sites
+			columns = siteColumns + ", " + reportColumns
+			report = `LEFT JOIN ` + effectiveReport(a.add(q.AsOf.Time())+"::date") + ` ON true LEFT JOIN reports r ON r.id = e.id`
+		}
+	}
 	if q.Limit > 0 {
 		page += " LIMIT " + a.add(q.Limit)
 	}
 	if q.Offset > 0 {
 		page += " OFFSET " + a.add(q.Offset)
 	}
-	return `WITH m AS MATERIALIZED (SELECT s.ord, count(*) OVER () AS matched FROM sites s WHERE ` + where + `)
-		SELECT p.matched, ` + siteColumns + `
-		FROM (` + page + `) p JOIN sites s ON s.plan_id = $1 AND s.layer_id = $2 AND s.ord = p.ord
+	return `WITH ` + with + `m AS MATERIALIZED (` + m + `)
+		SELECT p.matched, ` + columns + `
+		FROM (` + page + `) p JOIN sites s ON s.plan_id = $1 AND s.layer_id = $2 AND s.ord = p.ord ` + report + `
 		ORDER BY s.ord`, a
 }
 
@@ -83,8 +213,26 @@ func sitesPageSQL(q domain.SiteQuery) (string, []any) {
 // past the end leaves sitesPageSQL without a row to carry the count.
 func sitesCountSQL(q domain.SiteQuery) (string, []any) {
 	var a args
-	return `SELECT count(*) FROM sites s WHERE ` + sitesWhere(q, &a), a
+	if q.Status == "" {
+		return `SELECT count(*) FROM sites s WHERE ` + sitesWhere(q, &a), a
+	}
+	with, from := statusFilter(q, &a)
+	if with != "" {
+		with = "WITH " + strings.TrimSuffix(with, ", ") + " "
+	}
+	return with + `SELECT count(*) FROM ` + from, a
 }
+
+// siteReportSQL is the report that speaks for one site on a date ($4):
+// no row for no such site, NULL report columns for no report.
+func siteReportSQL() string {
+	return `SELECT ` + reportColumns + ` FROM sites s LEFT JOIN ` + effectiveReport("$4::date") + ` ON true
+		LEFT JOIN reports r ON r.id = e.id
+		WHERE s.plan_id = $1 AND s.layer_id = $2 AND s.id = $3`
+}
+
+// siteByIDSQL finds a site of a plan by its id alone (unique in a plan).
+const siteByIDSQL = `SELECT s.layer_id, ` + siteColumns + ` FROM sites s WHERE s.plan_id = $1 AND s.id = $2`
 
 const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.plan_id = $1 AND s.layer_id = $2 AND s.id = $3`
 
@@ -108,7 +256,7 @@ const zonesSQL = `SELECT id, name, name_en, district, source, ST_AsBinary(geom) 
 
 // The queries Plans runs, in one batch inside one read-only snapshot.
 const (
-	plansSQL = `SELECT id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, source
+	plansSQL = `SELECT id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, time_zone, source
 		FROM plans ORDER BY year, issued_on, id`
 	categoriesSQL  = `SELECT plan_id, number, name, name_en FROM categories ORDER BY plan_id, ord`
 	agenciesSQL    = `SELECT plan_id, id, kind, name, name_en FROM agencies ORDER BY plan_id, ord`
@@ -129,10 +277,10 @@ const (
 	deleteDistrictSQL = `DELETE FROM districts`
 	insertDistrictSQL = `INSERT INTO districts (adcode, ord, name, name_en, population, source, geom) VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromEWKB($7))`
 	insertZoneSQL     = `INSERT INTO zones (id, ord, name, name_en, district, source, geom) VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromEWKB($7))`
-	upsertPlanSQL     = `INSERT INTO plans (id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, source)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	upsertPlanSQL     = `INSERT INTO plans (id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, source, time_zone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (id) DO UPDATE SET city = $2, city_en = $3, year = $4, title = $5, title_en = $6,
-			issued_by = $7, issued_by_en = $8, issued_on = $9, source = $10`
+			issued_by = $7, issued_by_en = $8, issued_on = $9, source = $10, time_zone = $11`
 	deletePlanLayersSQL     = `DELETE FROM layers WHERE plan_id = $1 AND origin = 'geodata'`
 	deletePlanProjectsSQL   = `DELETE FROM projects WHERE plan_id = $1`
 	deletePlanCategoriesSQL = `DELETE FROM categories WHERE plan_id = $1`
@@ -151,7 +299,7 @@ const (
 
 // siteCopyColumns are the columns COPY fills, in the order of siteRow.
 var siteCopyColumns = []string{"plan_id", "layer_id", "id", "ord", "project", "name", "name_en", "district", "zone",
-	"precision", "source", "schedule", "milestones", "attrs", "geom"}
+	"precision", "source", "schedule", "milestones", "attrs", "geom", "planned_dates", "planned_fractions", "inherits"}
 
 // Collection import statements.
 const (
@@ -201,7 +349,11 @@ const (
 	dropSitesGeomIndexSQL   = `DROP INDEX IF EXISTS sites_geom_idx`
 	createSitesGeomIndexSQL = `CREATE INDEX sites_geom_idx ON sites USING gist (geom)`
 	analyzeSitesSQL         = `ANALYZE sites`
-	clusterSitesSQL         = `CLUSTER sites USING sites_geom_idx`
+	analyzeReportsSQL       = `ANALYZE reports, retractions`
+	// One synthetic report in fifty retracted, as mistakes are.
+	synthRetractSQL = `INSERT INTO retractions (report_id, reason, retracted_by)
+		SELECT id, 'synthetic: filed in error', 'synthetic' FROM reports WHERE plan_id = $1 AND layer_id = $2 AND id % 50 = 0`
+	clusterSitesSQL = `CLUSTER sites USING sites_geom_idx`
 	// Deferred foreign keys checked now: an index cannot be built on a
 	// table with checks pending.
 	constraintsNowSQL = `SET CONSTRAINTS ALL IMMEDIATE`

@@ -6,6 +6,14 @@
 // The schema lives in migrations/ and is applied by Migrate; Import loads
 // geodata/ in one idempotent transaction, ImportGeoJSON adds a city's own
 // layer as a named collection.
+//
+// The ledger (reports, retractions, tokens, the audit) lives in
+// append-only tables beside the plan data; every write is one transaction,
+// acknowledged once committed. A site's tracking status is computed in
+// SQL, next to the data, from the planned curve the domain computed for it
+// at import: a status filter pages in the database. What reports change
+// and is costly to compute is kept in memory while the store LISTENs for
+// writes, its own and other processes' (listen.go).
 package postgis
 
 import (
@@ -31,8 +39,9 @@ import (
 // a lost connection is replaced by the pool on the next request, so the
 // store recovers by itself when the database comes back.
 type Store struct {
-	pool  *pgxpool.Pool
-	cache cache
+	pool   *pgxpool.Pool
+	cache  cache
+	ledger ledgerCache
 }
 
 // cache keeps what changes only with the data (plans, districts, zones,
@@ -150,15 +159,22 @@ func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 }
 
 // New wraps an existing pool. The caller keeps ownership: Close closes it.
+// The store listens for ledger writes (its own and other processes') on a
+// connection of its own from the first read that keeps an answer in memory.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, cache: cache{layers: map[string][]domain.LayerInfo{}}}
+	return &Store{pool: pool, cache: cache{layers: map[string][]domain.LayerInfo{}},
+		ledger: ledgerCache{entries: map[ledgerKey]any{}}}
 }
 
 // Pool returns the store's connection pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-// Close closes the pool, waiting for connections in use to be returned.
-func (s *Store) Close() { s.pool.Close() }
+// Close stops listening and closes the pool, waiting for connections in
+// use to be returned.
+func (s *Store) Close() {
+	s.stopListening()
+	s.pool.Close()
+}
 
 func (s *Store) Kind() string { return "postgis" }
 
@@ -290,69 +306,6 @@ func (s *Store) loadLayers(ctx context.Context, plan string) ([]domain.LayerInfo
 	return infos, nil
 }
 
-// Sites runs a query: one page of it in the layer's order and the count
-// of all it matches, in one statement; the plan and layer are checked in
-// the same round trip.
-func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage, error) {
-	if err := ctx.Err(); err != nil {
-		return domain.SitePage{}, err
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return domain.SitePage{}, domain.Invalid("limit", "limit and offset must not be negative")
-	}
-	page := domain.SitePage{Sites: []domain.Site{}}
-	var planExists, layerExists bool
-	batch := &pgx.Batch{}
-	batch.Queue(layerExistsSQL, q.Plan, q.Layer).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&planExists, &layerExists)
-	})
-	pageSQL, pageArgs := sitesPageSQL(q)
-	batch.Queue(pageSQL, pageArgs...).Query(func(rows pgx.Rows) error {
-		sites, err := collect(rows, func(row pgx.CollectableRow) (domain.Site, error) {
-			return scanSite(row, q.Plan, q.Layer, &page.Matched)
-		})
-		if len(sites) > 0 {
-			page.Sites = sites
-		}
-		return err
-	})
-	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
-		return domain.SitePage{}, mapErr(ctx, err)
-	}
-	if err := notFound(q.Plan, q.Layer, planExists, layerExists); err != nil {
-		return domain.SitePage{}, err
-	}
-	if len(page.Sites) == 0 && q.Offset > 0 {
-		countSQL, countArgs := sitesCountSQL(q)
-		if err := s.pool.QueryRow(ctx, countSQL, countArgs...).Scan(&page.Matched); err != nil {
-			return domain.SitePage{}, mapErr(ctx, err)
-		}
-	}
-	return page, nil
-}
-
-// Site returns one site of a layer.
-func (s *Store) Site(ctx context.Context, plan, layer, id string) (domain.Site, error) {
-	if err := ctx.Err(); err != nil {
-		return domain.Site{}, err
-	}
-	site, err := scanSite(s.pool.QueryRow(ctx, siteSQL, plan, layer, id), plan, layer)
-	if err == nil {
-		return site, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
-		return domain.Site{}, mapErr(ctx, err)
-	}
-	var planExists, layerExists bool
-	if err := s.pool.QueryRow(ctx, layerExistsSQL, plan, layer).Scan(&planExists, &layerExists); err != nil {
-		return domain.Site{}, mapErr(ctx, err)
-	}
-	if err := notFound(plan, layer, planExists, layerExists); err != nil {
-		return domain.Site{}, err
-	}
-	return domain.Site{}, domain.Errorf(domain.ErrNotFound, "no feature %q in collection %q", id, layer)
-}
-
 func notFound(plan, layer string, planExists, layerExists bool) error {
 	switch {
 	case !planExists:
@@ -366,26 +319,40 @@ func notFound(plan, layer string, planExists, layerExists bool) error {
 // scanSite reads the siteColumns of one row, after the leading columns
 // given in first (such as the count a page query carries).
 func scanSite(row pgx.Row, plan, layer string, first ...any) (domain.Site, error) {
-	s := domain.Site{PlanID: plan, Layer: layer}
-	var milestones, attrs, wkb []byte
-	var precision string
-	dest := append(first, &s.ID, &s.Project, &s.Name, &s.NameEN, &s.District, &s.Zone, &precision, &s.Source,
-		&s.Schedule, &milestones, &attrs, &wkb)
-	if err := row.Scan(dest...); err != nil {
-		return s, err
+	x := siteScan{s: domain.Site{PlanID: plan, Layer: layer}}
+	if err := row.Scan(append(first, x.dest()...)...); err != nil {
+		return x.s, err
 	}
-	s.Precision = domain.Precision(precision)
-	if milestones != nil {
-		if err := json.Unmarshal(milestones, &s.Milestones); err != nil {
+	return x.site()
+}
+
+// siteScan receives the siteColumns of a row.
+type siteScan struct {
+	s                      domain.Site
+	milestones, attrs, wkb []byte
+	precision              string
+}
+
+func (x *siteScan) dest() []any {
+	s := &x.s
+	return []any{&s.ID, &s.Project, &s.Name, &s.NameEN, &s.District, &s.Zone, &x.precision, &s.Source,
+		&s.Schedule, &x.milestones, &x.attrs, &x.wkb}
+}
+
+func (x *siteScan) site() (domain.Site, error) {
+	s := x.s
+	s.Precision = domain.Precision(x.precision)
+	if x.milestones != nil {
+		if err := json.Unmarshal(x.milestones, &s.Milestones); err != nil {
 			return s, decodeErr("milestones of "+s.ID, err)
 		}
 	}
-	if attrs != nil {
-		if err := json.Unmarshal(attrs, &s.Attrs); err != nil {
+	if x.attrs != nil {
+		if err := json.Unmarshal(x.attrs, &s.Attrs); err != nil {
 			return s, decodeErr("attrs of "+s.ID, err)
 		}
 	}
-	g, err := decodeWKB(wkb)
+	g, err := decodeWKB(x.wkb)
 	if err != nil {
 		return s, decodeErr("geometry of "+s.ID, err)
 	}
