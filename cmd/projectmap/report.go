@@ -135,10 +135,6 @@ func runReportImport(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	drafts, lines, err := ledger.ParseCSV(bytes.NewReader(body))
-	if err != nil {
-		return ledgerError(file, err, stderr)
-	}
 	s, err := openSession(ctx, o, getenv, stderr)
 	if err != nil {
 		return err
@@ -147,7 +143,9 @@ func runReportImport(ctx context.Context, args []string, getenv func(string) str
 	if *reporter, err = s.checkReporter(*reporter); err != nil {
 		return err
 	}
-	res, err := s.svc.File(ctx, s.plan, s.actor(*reporter), drafts, lines, cliWrite("import", s.plan.ID, *reporter, body))
+	// FileCSV, as the API does: unreadable cells and broken rules are
+	// named together, by line.
+	res, err := s.svc.FileCSV(ctx, s.plan, s.actor(*reporter), bytes.NewReader(body), cliWrite("import", s.plan.ID, *reporter, body))
 	if err != nil {
 		return ledgerError(file, err, stderr)
 	}
