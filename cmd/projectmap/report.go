@@ -23,22 +23,9 @@ import (
 )
 
 func runReport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: report needs add, import, list or retract", errUsage)
-	}
-	switch args[0] {
-	case "add":
-		return runReportAdd(ctx, args[1:], getenv, stdout, stderr)
-	case "import":
-		return runReportImport(ctx, args[1:], getenv, stdout, stderr)
-	case "list":
-		return runReportList(ctx, args[1:], getenv, stdout, stderr)
-	case "retract":
-		return runReportRetract(ctx, args[1:], getenv, stdout, stderr)
-	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("%w: unknown report command %q", errUsage, args[0])
+	return runGroup(ctx, "report", args, getenv, stdout, stderr, []subcommand{
+		{"add", runReportAdd}, {"import", runReportImport}, {"list", runReportList}, {"retract", runReportRetract},
+	})
 }
 
 func reporterFlag(fs *flag.FlagSet) *string {

@@ -9,6 +9,7 @@ import (
 	"io"
 	iofs "io/fs"
 	"os"
+	"strings"
 
 	"projectmap/geodata"
 	"projectmap/internal/dataset"
@@ -147,4 +148,26 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	default:
 		return fmt.Errorf("%w: unknown data command %q", errUsage, args[0])
 	}
+}
+
+// subcommand is one command of a group such as "report add".
+type subcommand struct {
+	name string
+	run  func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
+}
+
+// runGroup runs the subcommand of group that args name.
+func runGroup(ctx context.Context, group string, args []string, getenv func(string) string, stdout, stderr io.Writer, cmds []subcommand) error {
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		if len(args) > 0 && args[0] == c.name {
+			return c.run(ctx, args[1:], getenv, stdout, stderr)
+		}
+		names[i] = c.name
+	}
+	fmt.Fprint(stderr, usage)
+	if len(args) == 0 {
+		return fmt.Errorf("%w: %s needs %s", errUsage, group, strings.Join(names, ", "))
+	}
+	return fmt.Errorf("%w: unknown %s command %q", errUsage, group, args[0])
 }

@@ -21,20 +21,9 @@ import (
 const tokenOperator = "operator"
 
 func runToken(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("%w: token needs create, list or revoke", errUsage)
-	}
-	switch args[0] {
-	case "create":
-		return runTokenCreate(ctx, args[1:], getenv, stdout, stderr)
-	case "list":
-		return runTokenList(ctx, args[1:], getenv, stdout, stderr)
-	case "revoke":
-		return runTokenRevoke(ctx, args[1:], getenv, stdout, stderr)
-	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("%w: unknown token command %q", errUsage, args[0])
+	return runGroup(ctx, "token", args, getenv, stdout, stderr, []subcommand{
+		{"create", runTokenCreate}, {"list", runTokenList}, {"revoke", runTokenRevoke},
+	})
 }
 
 func runTokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -18,6 +18,7 @@ import (
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 func TestEndpointsAnswer(t *testing.T) {
@@ -312,7 +313,7 @@ func TestPagingToTheEnd(t *testing.T) {
 }
 
 func TestLimitIsClamped(t *testing.T) {
-	srv := newServer(t, memstore.New(loadDataset(t)))
+	srv := newServer(t, memstore.New(storetest.Dataset(t)))
 	it := decode[items](t, get(t, srv, "/ogc/collections/old-communities/items?limit=20000"))
 	if it.NumberReturned != 74 {
 		t.Errorf("returned %d", it.NumberReturned)
@@ -355,7 +356,7 @@ func TestETagRoundTrip(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	srv := newServer(t, memstore.New(loadDataset(t)))
+	srv := newServer(t, memstore.New(storetest.Dataset(t)))
 	r := get(t, srv, "/ogc/collections", "Origin", "https://news.example")
 	if got := r.header.Get("Access-Control-Allow-Origin"); got != "*" {
 		t.Errorf("Access-Control-Allow-Origin %q, want *", got)
@@ -561,7 +562,7 @@ func TestHEAD(t *testing.T) {
 // TestDataQualityDescribesTheStore: the report served equals the one
 // "projectmap data summary" prints for the geodata the store was loaded from.
 func TestDataQualityDescribesTheStore(t *testing.T) {
-	want, err := json.Marshal(dataset.Summarize(loadDataset(t).Latest()))
+	want, err := json.Marshal(dataset.Summarize(storetest.Dataset(t).Latest()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,13 @@ import (
 	"projectmap/internal/api"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 // BenchmarkItems serves whole layers in-process from the embedded store:
 // old-communities has the most features, districts the most vertices.
 func BenchmarkItems(b *testing.B) {
-	h := api.New(api.Config{Store: memstore.New(loadDataset(b)), Now: func() time.Time { return fixedNow }})
+	h := api.New(api.Config{Store: memstore.New(storetest.Dataset(b)), Now: func() time.Time { return fixedNow }})
 	for _, layer := range []string{"old-communities", "metro-stations", "districts"} {
 		b.Run(layer, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/ogc/collections/"+layer+"/items?limit=10000&asof=2024-09-30", nil)
@@ -36,7 +37,7 @@ func BenchmarkItems(b *testing.B) {
 // BenchmarkBBoxQuery asks the embedded store for the old city's sites.
 func BenchmarkBBoxQuery(b *testing.B) {
 	ctx := b.Context()
-	store := memstore.New(loadDataset(b))
+	store := memstore.New(storetest.Dataset(b))
 	box := domainBound(108.90, 34.22, 109.00, 34.30)
 	for _, layer := range []string{"metro-stations", "schools", "districts"} {
 		b.Run(layer, func(b *testing.B) {
@@ -51,7 +52,7 @@ func BenchmarkBBoxQuery(b *testing.B) {
 
 // BenchmarkProgressAllSites computes the status of every site on a date.
 func BenchmarkProgressAllSites(b *testing.B) {
-	p := loadDataset(b).Latest()
+	p := storetest.Dataset(b).Latest()
 	asof := domain.NewDate(2024, 9, 30)
 	b.ReportMetric(float64(len(p.Sites)), "sites")
 	for b.Loop() {

@@ -9,33 +9,15 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"projectmap/geodata"
 	"projectmap/internal/api"
-	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-var (
-	dsOnce sync.Once
-	ds     *dataset.Dataset
-	dsErr  error
-)
-
-func loadDataset(t testing.TB) *dataset.Dataset {
-	t.Helper()
-	dsOnce.Do(func() { ds, dsErr = dataset.Load(geodata.Files) })
-	if dsErr != nil {
-		t.Fatalf("loading geodata: %v", dsErr)
-	}
-	return ds
-}
 
 // fixedNow is the "today" of every test, so that default progress is stable.
 var fixedNow = time.Date(2024, 7, 15, 10, 0, 0, 0, time.UTC)

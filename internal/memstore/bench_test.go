@@ -9,6 +9,7 @@ import (
 
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 // BenchmarkFileReports measures durable report writes (one report a
@@ -56,7 +57,7 @@ func BenchmarkOpen(b *testing.B) {
 	s.Close()
 	b.ResetTimer()
 	for b.Loop() {
-		s, err := memstore.Open(loadDataset(b), dir)
+		s, err := memstore.Open(storetest.Dataset(b), dir)
 		if err != nil {
 			b.Fatal(err)
 		}

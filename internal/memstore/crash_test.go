@@ -18,6 +18,7 @@ import (
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 // crashEnv, when set to "DIR NAME", makes the test binary a writer for
@@ -113,7 +114,7 @@ func TestCrash(t *testing.T) {
 		}
 		wg.Wait()
 
-		s, err := memstore.Open(loadDataset(t), dir, quietly())
+		s, err := memstore.Open(storetest.Dataset(t), dir, quietly())
 		if err != nil {
 			t.Fatalf("round %d: reopen after SIGKILL: %v", round, err)
 		}

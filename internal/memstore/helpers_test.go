@@ -4,37 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"projectmap/geodata"
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
-
-var (
-	dsOnce sync.Once
-	ds     *dataset.Dataset
-	dsErr  error
-)
-
-func loadDataset(t testing.TB) *dataset.Dataset {
-	t.Helper()
-	dsOnce.Do(func() { ds, dsErr = dataset.Load(geodata.Files) })
-	if dsErr != nil {
-		t.Fatalf("loading geodata: %v", dsErr)
-	}
-	return ds
-}
 
 // open opens a store on dir, closed when t ends.
 func open(t testing.TB, dir string, opts ...memstore.Option) *memstore.Store {
 	t.Helper()
-	s, err := memstore.Open(loadDataset(t), dir, opts...)
+	s, err := memstore.Open(storetest.Dataset(t), dir, opts...)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}
@@ -51,7 +35,7 @@ var filedAt = time.Date(2024, 10, 8, 9, 30, 0, 123456000, time.UTC)
 // draft makes a report the way every writer must, with domain.CheckReport.
 func draft(t testing.TB, d domain.ReportDraft) domain.Report {
 	t.Helper()
-	r, err := checkDraft(loadDataset(t), d)
+	r, err := checkDraft(storetest.Dataset(t), d)
 	if err != nil {
 		t.Fatalf("draft %+v: %v", d, err)
 	}

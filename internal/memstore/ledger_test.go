@@ -16,6 +16,7 @@ import (
 	"projectmap/internal/domain"
 	"projectmap/internal/journal"
 	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 // fill writes a ledger of every kind of record and returns its reports.
@@ -235,7 +236,7 @@ func TestStoreStampsTimes(t *testing.T) {
 }
 
 func TestReadOnlyStore(t *testing.T) {
-	s := memstore.New(loadDataset(t))
+	s := memstore.New(storetest.Dataset(t))
 	ctx := context.Background()
 	r := draft(t, domain.ReportDraft{Project: 16, ReportedOn: "2024-06-30", Fraction: f64(0.5)})
 	_, err := s.FileReports(ctx, domain.Filing{Reports: []domain.Report{r}})
@@ -309,7 +310,7 @@ func TestDamagedJournal(t *testing.T) {
 
 	damaged := bytes.Replace(content, []byte("轨通"), []byte("轨道"), 1) // line 1
 	os.WriteFile(path, damaged, 0o640)
-	_, err := memstore.Open(loadDataset(t), dir, quietly())
+	_, err := memstore.Open(storetest.Dataset(t), dir, quietly())
 	if err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("Open over a damaged first record: %v, want an error naming line 1", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/storetest"
 )
 
 // TestTwoStoresOneDirectory opens one data directory twice, as the server
@@ -167,7 +168,7 @@ func TestStatusPaging(t *testing.T) {
 	ctx := context.Background()
 	var reports []domain.Report
 	// Every third old community reported done, every fifth half done.
-	p := loadDataset(t).Latest()
+	p := storetest.Dataset(t).Latest()
 	n := 0
 	for _, site := range p.Sites {
 		if site.Layer != "old-communities" {

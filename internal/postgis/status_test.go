@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -96,34 +97,6 @@ func randomLedger(t *testing.T, s domain.Ledger, p *dataset.Plan, seed uint64) (
 	return filed, retracted
 }
 
-// goStatus is the domain's answer for a site on asof: domain.Track of the
-// planned fraction (SiteProgress) and the effective report, found in Go.
-func goStatus(p *dataset.Plan, site domain.Site, reports []domain.Report, retracted map[int64]bool, asof domain.Date) (domain.TrackingStatus, *domain.Report) {
-	pr := p.Project(site.Project)
-	if pr == nil {
-		return "", nil
-	}
-	inherits := pr.InheritsFrom(*p.Layer(site.Layer), site)
-	latest := func(match func(domain.Report) bool) *domain.Report {
-		var best *domain.Report
-		for i := range reports {
-			r := &reports[i]
-			if retracted[r.ID] || r.ReportedOn.After(asof) || !match(*r) {
-				continue
-			}
-			if best == nil || r.ReportedOn.After(best.ReportedOn) || r.ReportedOn == best.ReportedOn && r.ID > best.ID {
-				best = r
-			}
-		}
-		return best
-	}
-	r := latest(func(r domain.Report) bool { return r.Site == site.ID })
-	if r == nil && inherits != "" {
-		r = latest(func(r domain.Report) bool { return r.Site == "" && r.Project == site.Project && r.Schedule == inherits })
-	}
-	return domain.Track(pr.SiteProgress(site, asof).Planned, domain.ReportedOf(r)), r
-}
-
 // TestStatusIsTrack is the guarantee that the status rule in SQL is the
 // domain's: over random reports and many dates, every layer's sites of
 // each status, their reports, and the tallies are what Go computes with
@@ -161,7 +134,7 @@ func TestStatusIsTrack(t *testing.T) {
 					t.Fatalf("%s on %s: %d reports for %d sites of %d", l.ID, asof, len(page.Reports), len(page.Sites), page.Matched)
 				}
 				for i, site := range page.Sites {
-					_, w := goStatus(p, site, reports, retracted, asof)
+					_, w := storetest.ExpectedStatus(p, site, reports, retracted, asof)
 					if r := page.Reports[i]; (r == nil) != (w == nil) || r != nil && (r.ID != w.ID || r.Progress != w.Progress || r.Source != w.Source) {
 						t.Errorf("%s on %s (limit %d): %s carries %v, want %v", l.ID, asof, limit, site.ID, r, w)
 					}
@@ -171,7 +144,7 @@ func TestStatusIsTrack(t *testing.T) {
 				var want []string
 				var wantReports []*domain.Report
 				for _, site := range sites {
-					if got, r := goStatus(p, site, reports, retracted, asof); got == st {
+					if got, r := storetest.ExpectedStatus(p, site, reports, retracted, asof); got == st {
 						want = append(want, site.ID)
 						wantReports = append(wantReports, r)
 					}
@@ -188,7 +161,7 @@ func TestStatusIsTrack(t *testing.T) {
 				if want == nil {
 					want = []string{}
 				}
-				if !equalStrings(got, want) || page.Matched != len(want) {
+				if !slices.Equal(got, want) || page.Matched != len(want) {
 					t.Errorf("%s on %s, %s: %v (matched %d), want %v", l.ID, asof, st, got, page.Matched, want)
 					continue
 				}
@@ -211,25 +184,7 @@ func TestStatusIsTrack(t *testing.T) {
 
 func checkTallies(t *testing.T, s domain.Ledger, p *dataset.Plan, reports []domain.Report, retracted map[int64]bool, asof domain.Date) {
 	t.Helper()
-	type key struct {
-		project int
-		status  domain.TrackingStatus
-	}
-	want := map[key]domain.SiteTally{}
-	for _, site := range p.Sites {
-		st, r := goStatus(p, site, reports, retracted, asof)
-		if st == "" {
-			continue
-		}
-		k := key{site.Project, st}
-		tally := want[k]
-		tally.Project, tally.Status = site.Project, st
-		tally.Sites++
-		if r != nil {
-			tally.Progress += r.Progress
-		}
-		want[k] = tally
-	}
+	want := storetest.ExpectedTallies(p, reports, retracted, asof)
 	got, err := s.SiteTallies(context.Background(), p.ID, asof)
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +193,7 @@ func checkTallies(t *testing.T, s domain.Ledger, p *dataset.Plan, reports []doma
 		t.Errorf("tallies on %s: %d, want %d", asof, len(got), len(want))
 	}
 	for _, g := range got {
-		w := want[key{g.Project, g.Status}]
+		w := want[storetest.TallyKey{Project: g.Project, Status: g.Status}]
 		if g.Sites != w.Sites || math.Abs(g.Progress-w.Progress) > 1e-9 {
 			t.Errorf("tally on %s of project %d %s: %+v, want %+v", asof, g.Project, g.Status, g, w)
 		}
@@ -246,16 +201,4 @@ func checkTallies(t *testing.T, s domain.Ledger, p *dataset.Plan, reports []doma
 	if !sort.SliceIsSorted(got, func(i, j int) bool { return got[i].Project < got[j].Project }) {
 		t.Errorf("tallies on %s are not in project order", asof)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -87,11 +87,44 @@ func effective(p *dataset.Plan, site domain.Site, reports []domain.Report, retra
 	})
 }
 
-// expectedStatus is the tracking status of a site, computed with the domain.
-func expectedStatus(p *dataset.Plan, site domain.Site, reports []domain.Report, retracted map[int64]bool, asof domain.Date) (domain.TrackingStatus, *domain.Report) {
+// ExpectedStatus is the tracking status of a site on asof and the report
+// that speaks for it, computed in Go with the domain from the reports a
+// test filed (and the ids it retracted): what every store must answer.
+// Sites of no project have no status ("").
+func ExpectedStatus(p *dataset.Plan, site domain.Site, reports []domain.Report, retracted map[int64]bool, asof domain.Date) (domain.TrackingStatus, *domain.Report) {
 	pr := p.Project(site.Project)
+	if pr == nil {
+		return "", nil
+	}
 	r := effective(p, site, reports, retracted, asof)
 	return domain.Track(pr.SiteProgress(site, asof).Planned, domain.ReportedOf(r)), r
+}
+
+// TallyKey names one tally: a project and a tracking status.
+type TallyKey struct {
+	Project int
+	Status  domain.TrackingStatus
+}
+
+// ExpectedTallies is what SiteTallies must answer on asof, computed in Go
+// with ExpectedStatus.
+func ExpectedTallies(p *dataset.Plan, reports []domain.Report, retracted map[int64]bool, asof domain.Date) map[TallyKey]domain.SiteTally {
+	want := map[TallyKey]domain.SiteTally{}
+	for _, site := range p.Sites {
+		st, r := ExpectedStatus(p, site, reports, retracted, asof)
+		if st == "" {
+			continue
+		}
+		k := TallyKey{site.Project, st}
+		tally := want[k]
+		tally.Project, tally.Status = site.Project, st
+		tally.Sites++
+		if r != nil {
+			tally.Progress += r.Progress
+		}
+		want[k] = tally
+	}
+	return want
 }
 
 var statusLayers = []string{"old-communities", "metro-stations", "metro-lines", "intersections", "charging-piles", "housing-delivery"}
@@ -113,7 +146,7 @@ func testStatusFilter(t *testing.T, ds *dataset.Dataset, s domain.Store) {
 				var want []domain.Site
 				var wantReports []*domain.Report
 				for _, site := range sites {
-					if got, r := expectedStatus(p, site, reports, retracted, asof); got == st {
+					if got, r := ExpectedStatus(p, site, reports, retracted, asof); got == st {
 						want = append(want, site)
 						wantReports = append(wantReports, r)
 					}
@@ -252,37 +285,19 @@ func testSiteTallies(t *testing.T, ds *dataset.Dataset, s domain.Store) {
 	reports, retracted := statusFixture(t, ds, s)
 	p := ds.Latest()
 	for _, asof := range statusDates {
-		type key struct {
-			project int
-			status  domain.TrackingStatus
-		}
-		want := map[key]domain.SiteTally{}
-		for _, site := range p.Sites {
-			if site.Project == 0 {
-				continue
-			}
-			st, r := expectedStatus(p, site, reports, retracted, asof)
-			k := key{site.Project, st}
-			tally := want[k]
-			tally.Project, tally.Status = site.Project, st
-			tally.Sites++
-			if r != nil {
-				tally.Progress += r.Progress
-			}
-			want[k] = tally
-		}
+		want := ExpectedTallies(p, reports, retracted, asof)
 		got, err := s.SiteTallies(context.Background(), p.ID, asof)
 		if err != nil {
 			t.Fatal(err)
 		}
-		gotMap := map[key]domain.SiteTally{}
+		gotMap := map[TallyKey]domain.SiteTally{}
 		for _, tally := range got {
-			gotMap[key{tally.Project, tally.Status}] = tally
+			gotMap[TallyKey{tally.Project, tally.Status}] = tally
 		}
 		for k, w := range want {
 			g := gotMap[k]
 			if g.Sites != w.Sites || math.Abs(g.Progress-w.Progress) > 1e-9 {
-				t.Errorf("on %s project %d %s: %d sites (progress %v), want %d (%v)", asof, k.project, k.status, g.Sites, g.Progress, w.Sites, w.Progress)
+				t.Errorf("on %s project %d %s: %d sites (progress %v), want %d (%v)", asof, k.Project, k.Status, g.Sites, g.Progress, w.Sites, w.Progress)
 			}
 		}
 		for k, g := range gotMap {
