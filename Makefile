@@ -94,7 +94,7 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 web/dist/app.js: web/node_modules/.package-lock.json $(WEB_SRC)
 	cd web && npm run build
 
-# Rebuild geodata/districts.geojson from the npm package (see geodata/NOTICE.md).
+# Rebuild geodata/cities/xian/districts.geojson from the npm package (see geodata/NOTICE.md).
 districts:
 	bash geodata/tools/districts/rebuild.sh
 

@@ -4,7 +4,8 @@ package geodata
 
 import "embed"
 
-// Files holds districts.geojson, zones.geojson and every plan under plans/.
+// Files holds every city under cities/ (its districts and zones) and every
+// plan under plans/.
 //
-//go:embed districts.geojson zones.geojson plans
+//go:embed cities plans
 var Files embed.FS

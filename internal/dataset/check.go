@@ -32,30 +32,34 @@ func (c *checker) add(file, feature, format string, args ...any) {
 	c.problems = append(c.problems, Problem{File: file, Feature: feature, Message: fmt.Sprintf(format, args...)})
 }
 
+// districts checks every city's districts and zones. Adcodes and zone
+// ids are unique across cities, since recipients and sites name them alone.
 func (c *checker) districts() {
 	seen := map[string]bool{}
 	for _, d := range c.ds.Districts {
+		file := path.Join("cities", d.City, "districts.geojson")
 		if d.Adcode == "" || seen[d.Adcode] {
-			c.add("districts.geojson", d.Name, "adcode %q is empty or repeated", d.Adcode)
+			c.add(file, d.Name, "adcode %q is empty or repeated", d.Adcode)
 		}
 		seen[d.Adcode] = true
 		if msg := validGeometry(d.Geometry); msg != "" {
-			c.add("districts.geojson", d.Adcode, "invalid geometry: %s", msg)
+			c.add(file, d.Adcode, "invalid geometry: %s", msg)
 		}
 		if d.Population <= 0 {
-			c.add("districts.geojson", d.Adcode, "population_2020 missing")
+			c.add(file, d.Adcode, "population_2020 missing")
 		}
 	}
 	for _, z := range c.ds.Zones {
+		file := path.Join("cities", z.City, "zones.geojson")
 		if seen[z.ID] {
-			c.add("zones.geojson", z.ID, "id repeated")
+			c.add(file, z.ID, "id repeated")
 		}
 		seen[z.ID] = true
 		if msg := validGeometry(z.Point); msg != "" {
-			c.add("zones.geojson", z.ID, "invalid geometry: %s", msg)
+			c.add(file, z.ID, "invalid geometry: %s", msg)
 		}
-		if c.ds.District(z.District) == nil {
-			c.add("zones.geojson", z.ID, "district %q is not a known adcode", z.District)
+		if d := c.ds.District(z.District); d == nil || d.City != z.City {
+			c.add(file, z.ID, "district %q is not an adcode of the city", z.District)
 		}
 	}
 }
@@ -65,6 +69,9 @@ func (c *checker) plan(p *Plan) {
 	planFile := path.Join(dir, "plan.json")
 	if p.ID == "" || p.Year == 0 {
 		c.add(planFile, "", "plan needs an id and a year")
+	}
+	if c.ds.City(p.CityID) == nil {
+		c.add(planFile, "", "city_id %q is not a city under cities/", p.CityID)
 	}
 	cats := map[int]bool{}
 	for _, cat := range p.Categories {
@@ -186,8 +193,8 @@ func (c *checker) site(p *Plan, file string, s domain.Site) {
 		c.add(file, s.ID, "invalid geometry: %s", msg)
 		return
 	}
-	if s.Zone != "" && c.ds.Zone(s.Zone) == nil {
-		c.add(file, s.ID, "zone %q is unknown", s.Zone)
+	if z := c.ds.Zone(s.Zone); s.Zone != "" && (z == nil || z.City != p.CityID) {
+		c.add(file, s.ID, "zone %q is not a zone of the plan's city", s.Zone)
 	}
 	layer := p.Layer(s.Layer)
 	if layer != nil && layer.Project != s.Project {
@@ -208,8 +215,8 @@ func (c *checker) site(p *Plan, file string, s domain.Site) {
 		return
 	}
 	d := c.ds.District(s.District)
-	if d == nil {
-		c.add(file, s.ID, "district %q is not a known adcode", s.District)
+	if d == nil || d.City != p.CityID {
+		c.add(file, s.ID, "district %q is not an adcode of the plan's city", s.District)
 		return
 	}
 	// A zone's position says nothing about districts; a district is itself.

@@ -12,7 +12,7 @@ import (
 const (
 	districtsFile = `{"type":"FeatureCollection","features":[{"type":"Feature","id":"610115","geometry":{"type":"Polygon","coordinates":[[[109,34],[109.5,34],[109.5,34.5],[109,34.5],[109,34]]]},"properties":{"adcode":"610115","name":"临潼区","name_en":"Lintong District","population_2020":675961,"precision":"approximate","source":"test"}}]}`
 	zonesFile     = `{"type":"FeatureCollection","features":[{"type":"Feature","id":"gaoxin","geometry":{"type":"Point","coordinates":[109.2,34.2]},"properties":{"name":"高新区","name_en":"Hi-tech Zone","district":"610115","precision":"zone","source":"test"}}]}`
-	planFile      = `{"id":"t-2024","city":"T","city_en":"T","year":2024,"title":"t","title_en":"t","issued_by":"o","issued_by_en":"o","issued_on":"2024-03-13","time_zone":"Asia/Shanghai","source":"s",
+	planFile      = `{"id":"t-2024","city_id":"t","city":"T","city_en":"T","year":2024,"title":"t","title_en":"t","issued_by":"o","issued_by_en":"o","issued_on":"2024-03-13","time_zone":"Asia/Shanghai","source":"s",
 		"categories":[{"number":1,"name":"住房保障","name_en":"Housing"}],
 		"layers":[{"id":"old-communities","project":15,"title":"老旧小区改造","title_en":"Old communities","description":"d"},
 		          {"id":"circles","project":15,"derived_metric":"old_communities","title":"c","title_en":"c","description":"d"}]}`
@@ -27,8 +27,9 @@ const (
 
 func validFS() fstest.MapFS {
 	return fstest.MapFS{
-		"districts.geojson":                           {Data: []byte(districtsFile)},
-		"zones.geojson":                               {Data: []byte(zonesFile)},
+		"cities/t/city.json":                          {Data: []byte(`{"id":"t","name":"T市","name_en":"T","adcode":"610100"}`)},
+		"cities/t/districts.geojson":                  {Data: []byte(districtsFile)},
+		"cities/t/zones.geojson":                      {Data: []byte(zonesFile)},
 		"plans/t-2024/plan.json":                      {Data: []byte(planFile)},
 		"plans/t-2024/recipients.json":                {Data: []byte(`[]`)},
 		"plans/t-2024/projects/15.json":               {Data: []byte(projectFile)},
@@ -80,7 +81,7 @@ func TestLoadRejects(t *testing.T) {
 		{"milestones out of order", "plans/t-2024/projects/15.json", `"date":"2024-12-31"`, `"date":"2024-08-31"`, []string{"15.json", "before the previous milestone"}},
 		{"unknown recipient", "plans/t-2024/projects/15.json", `"recipient":"610115"`, `"recipient":"610199"`, []string{"15.json", "610199", "not a known district"}},
 		{"bad date", "plans/t-2024/projects/15.json", `"date":"2024-12-31"`, `"date":"2024-12-32"`, []string{"15.json", "not a date"}},
-		{"unclosed ring", "districts.geojson", `[109,34.5],[109,34]`, `[109,34.5],[109,34.1]`, []string{"districts.geojson", "610115", "not closed"}},
+		{"unclosed ring", "cities/t/districts.geojson", `[109,34.5],[109,34]`, `[109,34.5],[109,34.1]`, []string{"districts.geojson", "610115", "not closed"}},
 		{"not JSON", "plans/t-2024/plan.json", `{"id"`, `{id`, []string{"plan.json", "invalid JSON"}},
 	}
 	for _, tt := range tests {

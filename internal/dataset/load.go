@@ -21,9 +21,10 @@ import (
 
 // Dataset is everything geodata/ holds.
 type Dataset struct {
-	Districts []domain.District
-	Zones     []domain.Zone
-	Plans     []*Plan // oldest first
+	Cities    []domain.City
+	Districts []domain.District // of every city; District.City says whose
+	Zones     []domain.Zone     // of every city
+	Plans     []*Plan           // oldest first
 }
 
 // Plan is one plan with its projects and every site of every layer,
@@ -96,6 +97,33 @@ func (ds *Dataset) Zone(id string) *domain.Zone {
 	return nil
 }
 
+// City returns the city with the given id, or nil.
+func (ds *Dataset) City(id string) *domain.City {
+	for i := range ds.Cities {
+		if ds.Cities[i].ID == id {
+			return &ds.Cities[i]
+		}
+	}
+	return nil
+}
+
+// CityDistricts returns the districts and zones of one city.
+func (ds *Dataset) CityDistricts(city string) ([]domain.District, []domain.Zone) {
+	var districts []domain.District
+	var zones []domain.Zone
+	for _, d := range ds.Districts {
+		if d.City == city {
+			districts = append(districts, d)
+		}
+	}
+	for _, z := range ds.Zones {
+		if z.City == city {
+			zones = append(zones, z)
+		}
+	}
+	return districts, zones
+}
+
 // Project returns project number n of the plan, or nil.
 func (p *Plan) Project(n int) *domain.Project {
 	for i := range p.Projects {
@@ -119,10 +147,10 @@ func (p *Plan) Layer(id string) *domain.Layer {
 // Recipient returns the recipient with the given id: a district, a zone or
 // one of the plan's agencies and companies.
 func (ds *Dataset) Recipient(p *Plan, id string) (domain.Recipient, bool) {
-	if d := ds.District(id); d != nil {
+	if d := ds.District(id); d != nil && d.City == p.CityID {
 		return domain.Recipient{ID: id, Kind: domain.RecipientDistrict, Name: d.Name, NameEN: d.NameEN}, true
 	}
-	if z := ds.Zone(id); z != nil {
+	if z := ds.Zone(id); z != nil && z.City == p.CityID {
 		return domain.Recipient{ID: id, Kind: domain.RecipientZone, Name: z.Name, NameEN: z.NameEN}, true
 	}
 	for _, a := range p.Agencies {
@@ -137,8 +165,15 @@ func (ds *Dataset) Recipient(p *Plan, id string) (domain.Recipient, bool) {
 // It returns Problems when anything is wrong, naming file, feature and why.
 func Load(fsys fs.FS) (*Dataset, error) {
 	l := &loader{fsys: fsys, ds: &Dataset{}}
-	l.loadDistricts("districts.geojson")
-	l.loadZones("zones.geojson")
+	cities, err := fs.ReadDir(fsys, "cities")
+	if err != nil {
+		l.problem("cities", "", "cannot list cities: %v", err)
+	}
+	for _, d := range cities {
+		if d.IsDir() {
+			l.loadCity(path.Join("cities", d.Name()))
+		}
+	}
 	dirs, err := fs.ReadDir(fsys, "plans")
 	if err != nil {
 		l.problem("plans", "", "cannot list plans: %v", err)
@@ -226,7 +261,22 @@ func featureLabel(i int, f rawFeature) string {
 	return fmt.Sprintf("feature[%d]", i)
 }
 
-func (l *loader) loadDistricts(name string) {
+// loadCity reads cities/<id>/: city.json, its districts and its zones.
+func (l *loader) loadCity(dir string) {
+	var c domain.City
+	file := path.Join(dir, "city.json")
+	if !l.readJSON(file, &c) {
+		return
+	}
+	if c.ID != path.Base(dir) {
+		l.problem(file, "", "id %q differs from the directory name %q", c.ID, path.Base(dir))
+	}
+	l.ds.Cities = append(l.ds.Cities, c)
+	l.loadDistricts(c.ID, path.Join(dir, "districts.geojson"))
+	l.loadZones(c.ID, path.Join(dir, "zones.geojson"))
+}
+
+func (l *loader) loadDistricts(city, name string) {
 	type props struct {
 		Adcode     string `json:"adcode"`
 		Name       string `json:"name"`
@@ -234,6 +284,7 @@ func (l *loader) loadDistricts(name string) {
 		Population int    `json:"population_2020"`
 		Precision  string `json:"precision"`
 		Source     string `json:"source"`
+		SourceEN   string `json:"source_en"`
 	}
 	for i, f := range l.readCollection(name) {
 		label := featureLabel(i, f)
@@ -247,19 +298,20 @@ func (l *loader) loadDistricts(name string) {
 			continue
 		}
 		l.ds.Districts = append(l.ds.Districts, domain.District{
-			Adcode: p.Adcode, Name: p.Name, NameEN: p.NameEN, Population: p.Population,
-			Geometry: f.Geometry.Geometry(), Source: p.Source,
+			Adcode: p.Adcode, Name: p.Name, NameEN: p.NameEN, Population: p.Population, City: city,
+			Geometry: f.Geometry.Geometry(), Source: p.Source, SourceEN: p.SourceEN,
 		})
 	}
 }
 
-func (l *loader) loadZones(name string) {
+func (l *loader) loadZones(city, name string) {
 	type props struct {
 		Name      string `json:"name"`
 		NameEN    string `json:"name_en"`
 		District  string `json:"district"`
 		Precision string `json:"precision"`
 		Source    string `json:"source"`
+		SourceEN  string `json:"source_en"`
 	}
 	for i, f := range l.readCollection(name) {
 		label := featureLabel(i, f)
@@ -273,7 +325,7 @@ func (l *loader) loadZones(name string) {
 			l.problem(name, label, "zone geometry must be a Point")
 			continue
 		}
-		l.ds.Zones = append(l.ds.Zones, domain.Zone{ID: label, Name: p.Name, NameEN: p.NameEN, District: p.District, Point: pt, Source: p.Source})
+		l.ds.Zones = append(l.ds.Zones, domain.Zone{ID: label, Name: p.Name, NameEN: p.NameEN, District: p.District, City: city, Point: pt, Source: p.Source, SourceEN: p.SourceEN})
 	}
 }
 
@@ -293,6 +345,7 @@ type siteProps struct {
 	Zone       string             `json:"zone"`
 	Precision  domain.Precision   `json:"precision"`
 	Source     string             `json:"source"`
+	SourceEN   string             `json:"source_en"`
 	Schedule   string             `json:"schedule"`
 	Milestones []domain.Milestone `json:"milestones"`
 	Attrs      map[string]any     `json:"attrs"`
@@ -353,11 +406,11 @@ func (l *loader) layerSites(p *Plan, file string, layer domain.Layer) []domain.S
 		s := domain.Site{
 			ID: label, PlanID: p.ID, Project: sp.Project, Layer: layer.ID,
 			Name: sp.Name, NameEN: sp.NameEN, District: sp.District, Zone: sp.Zone,
-			Geometry: g, Precision: sp.Precision, Source: sp.Source,
+			Geometry: g, Precision: sp.Precision, Source: sp.Source, SourceEN: sp.SourceEN,
 			Schedule: sp.Schedule, Milestones: sp.Milestones, Attrs: sp.Attrs,
 		}
 		if s.District == "" {
-			l.deriveDistrict(&s)
+			l.deriveDistrict(p.CityID, &s)
 		}
 		sites = append(sites, s)
 	}
@@ -366,7 +419,7 @@ func (l *loader) layerSites(p *Plan, file string, layer domain.Layer) []domain.S
 
 // deriveDistrict fills in the district of a point or area from the
 // district polygons. Lines are left alone: they may cross borders.
-func (l *loader) deriveDistrict(s *domain.Site) {
+func (l *loader) deriveDistrict(city string, s *domain.Site) {
 	var pt orb.Point
 	switch g := s.Geometry.(type) {
 	case orb.Point:
@@ -376,7 +429,8 @@ func (l *loader) deriveDistrict(s *domain.Site) {
 	default:
 		return
 	}
-	if d := districtAt(l.ds.Districts, pt); d != nil {
+	districts, _ := l.ds.CityDistricts(city)
+	if d := districtAt(districts, pt); d != nil {
 		s.District = d.Adcode
 		if s.Attrs == nil {
 			s.Attrs = map[string]any{}
@@ -405,11 +459,12 @@ func contains(g orb.Geometry, pt orb.Point) bool {
 }
 
 func (l *loader) districtSites(p *Plan, layer domain.Layer) []domain.Site {
-	sites := make([]domain.Site, 0, len(l.ds.Districts))
-	for _, d := range l.ds.Districts {
+	districts, _ := l.ds.CityDistricts(p.CityID)
+	sites := make([]domain.Site, 0, len(districts))
+	for _, d := range districts {
 		sites = append(sites, domain.Site{
 			ID: "district-" + d.Adcode, PlanID: p.ID, Layer: layer.ID, Name: d.Name, NameEN: d.NameEN,
-			District: d.Adcode, Geometry: d.Geometry, Precision: domain.PrecisionApproximate, Source: d.Source,
+			District: d.Adcode, Geometry: d.Geometry, Precision: domain.PrecisionApproximate, Source: d.Source, SourceEN: d.SourceEN,
 			Attrs: map[string]any{"adcode": d.Adcode, "population_2020": d.Population},
 		})
 	}
@@ -417,11 +472,12 @@ func (l *loader) districtSites(p *Plan, layer domain.Layer) []domain.Site {
 }
 
 func (l *loader) zoneSites(p *Plan, layer domain.Layer) []domain.Site {
-	sites := make([]domain.Site, 0, len(l.ds.Zones))
-	for _, z := range l.ds.Zones {
+	_, zones := l.ds.CityDistricts(p.CityID)
+	sites := make([]domain.Site, 0, len(zones))
+	for _, z := range zones {
 		sites = append(sites, domain.Site{
 			ID: "zone-" + z.ID, PlanID: p.ID, Layer: layer.ID, Name: z.Name, NameEN: z.NameEN,
-			District: z.District, Zone: z.ID, Geometry: z.Point, Precision: domain.PrecisionZone, Source: z.Source,
+			District: z.District, Zone: z.ID, Geometry: z.Point, Precision: domain.PrecisionZone, Source: z.Source, SourceEN: z.SourceEN,
 		})
 	}
 	return sites
@@ -466,18 +522,21 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 		if a.Note != "" {
 			s.Attrs["note"] = a.Note
 		}
-		if d := l.ds.District(a.Recipient); d != nil {
+		if a.NoteEN != "" {
+			s.Attrs["note_en"] = a.NoteEN
+		}
+		if d := l.ds.District(a.Recipient); d != nil && d.City == p.CityID {
 			s.NameEN, s.District, s.Geometry = d.NameEN, d.Adcode, d.Geometry
 			s.Precision = domain.PrecisionDistrict
-			s.Source = "the plan allocates by district; drawn as the whole district"
+			s.Source, s.SourceEN = "方案按区县分配,图上画出整个区县", "the plan allocates by district; drawn as the whole district"
 			if d.Population > 0 {
 				s.Attrs["per_100k"] = round(a.Quantity/float64(d.Population)*1e5, 3)
 				s.Attrs["population_2020"] = d.Population
 			}
-		} else if z := l.ds.Zone(a.Recipient); z != nil {
+		} else if z := l.ds.Zone(a.Recipient); z != nil && z.City == p.CityID {
 			s.NameEN, s.District, s.Zone, s.Geometry = z.NameEN, z.District, z.ID, z.Point
 			s.Precision = domain.PrecisionZone
-			s.Source = "the plan allocates to the development zone; drawn at its administrative centre"
+			s.Source, s.SourceEN = "方案分配给开发区,图上画在其管委会所在地", "the plan allocates to the development zone; drawn at its administrative centre"
 		} else {
 			continue // an agency or company: no place to draw
 		}

@@ -37,7 +37,10 @@ func (p Precision) Approximate() bool {
 
 // Plan is the root of everything else: one city's programme for one year.
 type Plan struct {
-	ID         string `json:"id"` // e.g. "xian-2024"
+	ID string `json:"id"` // e.g. "xian-2024"
+	// CityID names the city (geodata/cities/<id>) whose districts and
+	// zones the plan's quotas and sites refer to.
+	CityID     string `json:"city_id"`
 	City       string `json:"city"`
 	CityEN     string `json:"city_en"`
 	Year       int    `json:"year"`
@@ -87,14 +90,20 @@ type Recipient struct {
 // from a file, or is derived from one metric's allocations, drawn on the
 // recipients' polygons (districts) or points (zones).
 type Layer struct {
-	ID          string `json:"id"`
-	Project     int    `json:"project,omitempty"` // 0 for base layers such as districts
-	Category    int    `json:"category,omitempty"`
-	Title       string `json:"title"`
-	TitleEN     string `json:"title_en"`
-	Description string `json:"description"`
+	ID       string `json:"id"`
+	Project  int    `json:"project,omitempty"` // 0 for base layers such as districts
+	Category int    `json:"category,omitempty"`
+	Title    string `json:"title"`
+	TitleEN  string `json:"title_en"`
+	// Description is in Chinese, DescriptionEN the same in English.
+	Description   string `json:"description"`
+	DescriptionEN string `json:"description_en,omitempty"`
 	// DerivedMetric, when set, makes this an allocation layer of that metric of Project.
 	DerivedMetric string `json:"derived_metric,omitempty"`
+	// Group, when set, is the id of the layer this one was split from so
+	// that each collection has one geometry type: the map shows and
+	// toggles the two together.
+	Group string `json:"group,omitempty"`
 }
 
 // Metric is a quantity a project states a target for, such as
@@ -107,7 +116,8 @@ type Metric struct {
 	Target float64 `json:"target"`
 	// Note flags what the data keeps as written although it disagrees,
 	// for example a list of quotas that does not add up to the target.
-	Note string `json:"note,omitempty"`
+	Note   string `json:"note,omitempty"`
+	NoteEN string `json:"note_en,omitempty"`
 }
 
 // Project is one of the plan's numbered projects (为民实事).
@@ -127,7 +137,10 @@ type Project struct {
 	// (such as the four metro lines) has one schedule each.
 	Schedules   []Schedule   `json:"schedules"`
 	Allocations []Allocation `json:"allocations"`
-	Notes       []string     `json:"notes,omitempty"` // discrepancies and caveats
+	// Notes are discrepancies and caveats, in Chinese; NotesEN, item by
+	// item, the same in English.
+	Notes   []string `json:"notes,omitempty"`
+	NotesEN []string `json:"notes_en,omitempty"`
 }
 
 // Schedule is an ordered list of milestones that one track of a project,
@@ -163,6 +176,7 @@ type Allocation struct {
 	Quantity  float64      `json:"quantity"`
 	Includes  []Allocation `json:"includes,omitempty"`
 	Note      string       `json:"note,omitempty"`
+	NoteEN    string       `json:"note_en,omitempty"`
 }
 
 // Site is a place that belongs to a project, drawn in one layer.
@@ -177,7 +191,10 @@ type Site struct {
 	Zone      string       `json:"zone,omitempty"`     // development zone id, when the plan assigns it to one
 	Geometry  orb.Geometry `json:"-"`
 	Precision Precision    `json:"precision"`
-	Source    string       `json:"source"`
+	// Source says what the position rests on, in Chinese; SourceEN is
+	// the same in English.
+	Source   string `json:"source"`
+	SourceEN string `json:"source_en"`
 	// Schedule names the project schedule the site follows; empty means the
 	// project's first. Milestones, when present, are the site's own and win.
 	Schedule   string         `json:"schedule,omitempty"`
@@ -196,8 +213,10 @@ type District struct {
 	Name       string       `json:"name"`
 	NameEN     string       `json:"name_en"`
 	Population int          `json:"population_2020"`
+	City       string       `json:"city"` // City.ID
 	Geometry   orb.Geometry `json:"-"`
 	Source     string       `json:"source"`
+	SourceEN   string       `json:"source_en"`
 }
 
 // Zone is a development zone. Its boundary is unknown, so it is a point at
@@ -207,8 +226,19 @@ type Zone struct {
 	Name     string    `json:"name"`
 	NameEN   string    `json:"name_en"`
 	District string    `json:"district"`
+	City     string    `json:"city"` // City.ID
 	Point    orb.Point `json:"-"`
 	Source   string    `json:"source"`
+	SourceEN string    `json:"source_en"`
+}
+
+// City is a city whose plans the service tracks: its districts and zones
+// are the places quotas go to.
+type City struct {
+	ID     string `json:"id"` // e.g. "xian"
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+	Adcode string `json:"adcode"`
 }
 
 // Zone is the plan's time zone. A zone that does not load (dataset.Load

@@ -267,7 +267,7 @@ func simpleRing(r orb.Ring) error {
 }
 
 func TestCommittedDistricts(t *testing.T) {
-	fc, err := geojson.UnmarshalFeatureCollection(repoFile(t, "districts.geojson"))
+	fc, err := geojson.UnmarshalFeatureCollection(repoFile(t, "cities/xian/districts.geojson"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func TestCommittedDistricts(t *testing.T) {
 }
 
 func TestCommittedZones(t *testing.T) {
-	dfc, err := geojson.UnmarshalFeatureCollection(repoFile(t, "districts.geojson"))
+	dfc, err := geojson.UnmarshalFeatureCollection(repoFile(t, "cities/xian/districts.geojson"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestCommittedZones(t *testing.T) {
 	for _, f := range dfc.Features {
 		ds = append(ds, Built{District{Adcode: fmt.Sprint(f.ID)}, f.Geometry})
 	}
-	raw := repoFile(t, "zones.geojson")
+	raw := repoFile(t, "cities/xian/zones.geojson")
 	var generic map[string]any
 	if err := json.Unmarshal(raw, &generic); err != nil {
 		t.Fatal(err)

