@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 	"path"
 
 	"github.com/paulmach/orb"
@@ -19,7 +20,9 @@ func Check(ds *Dataset) Problems {
 	c.districts()
 	for _, p := range ds.Plans {
 		c.plan(p)
+		c.geometry(p) // check_geometry.go: one geometry type per layer
 	}
+	c.texts() // check_text.go: every source and note in Chinese and in English
 	return c.problems
 }
 
@@ -58,7 +61,9 @@ func (c *checker) districts() {
 		if msg := validGeometry(z.Point); msg != "" {
 			c.add(file, z.ID, "invalid geometry: %s", msg)
 		}
-		if d := c.ds.District(z.District); d == nil || d.City != z.City {
+		// A zone whose seat lies outside every district (西咸新区's, in
+		// land it administers beyond Xi'an's 13) names none.
+		if d := c.ds.District(z.District); z.District != "" && (d == nil || d.City != z.City) {
 			c.add(file, z.ID, "district %q is not an adcode of the city", z.District)
 		}
 	}
@@ -223,13 +228,52 @@ func (c *checker) site(p *Plan, file string, s domain.Site) {
 	if s.Precision == domain.PrecisionZone || s.Layer == "districts" {
 		return
 	}
-	if !inside(d.Geometry, s.Geometry) {
-		c.add(file, s.ID, "lies outside its district %s (%s)", d.Name, d.Adcode)
+	c.inDistrict(p, file, s, d)
+}
+
+// inDistrict checks that a site lies in its stated district: a point in
+// it, a line or an area at most 5% outside it (by length or area share);
+// one that crosses further carries no district but the districts it
+// crosses, which the loader derives.
+func (c *checker) inDistrict(p *Plan, file string, s domain.Site, d *domain.District) {
+	if _, area := s.Geometry.(orb.MultiPolygon); area && s.Precision == domain.PrecisionDistrict {
+		// Drawn as the district itself (allocations): its centre suffices,
+		// and sampling every district's area again would be slow.
+		if centre, _ := planar.CentroidArea(s.Geometry); !contains(d.Geometry, centre) {
+			c.add(file, s.ID, "lies outside its district %s (%s)", d.Name, d.Adcode)
+		}
+		return
+	}
+	districts, _ := c.ds.CityDistricts(p.CityID)
+	shares, ok := districtShares(districts, s.Geometry)
+	if !ok { // a point or multipoint
+		if !inside(d.Geometry, s.Geometry) {
+			c.add(file, s.ID, "lies outside its district %s (%s)", d.Name, d.Adcode)
+		}
+		return
+	}
+	if out := 1 - shareOf(shares, d.Adcode); out > maxOutside {
+		measure := "area"
+		switch s.Geometry.(type) {
+		case orb.LineString, orb.MultiLineString:
+			measure = "length"
+		}
+		c.add(file, s.ID, "%s of its %s lies outside its district %s (%s): a feature crossing a border gives no district",
+			percent(out), measure, d.Name, d.Adcode)
 	}
 }
 
-// inside reports whether g lies in the district: a point in it, an area's
-// centroid in it, and a line (which may cross borders) at least touching it.
+// percent prints a share as a whole percentage, with a decimal where
+// rounding would bring it down to the 5% allowed.
+func percent(share float64) string {
+	if p := math.Round(share * 100); p > maxOutside*100 {
+		return fmt.Sprintf("%.0f%%", p)
+	}
+	return fmt.Sprintf("%.1f%%", share*100)
+}
+
+// inside reports whether a point, or every point of a multipoint, lies
+// in the district.
 func inside(district, g orb.Geometry) bool {
 	switch g := g.(type) {
 	case orb.Point:
@@ -241,29 +285,6 @@ func inside(district, g orb.Geometry) bool {
 			}
 		}
 		return true
-	case orb.LineString, orb.MultiLineString:
-		return touches(district, g)
-	case orb.Polygon, orb.MultiPolygon:
-		c, _ := planar.CentroidArea(g)
-		return contains(district, c)
-	}
-	return false
-}
-
-func touches(district orb.Geometry, g orb.Geometry) bool {
-	switch g := g.(type) {
-	case orb.LineString:
-		for _, p := range g {
-			if contains(district, p) {
-				return true
-			}
-		}
-	case orb.MultiLineString:
-		for _, ls := range g {
-			if touches(district, ls) {
-				return true
-			}
-		}
 	}
 	return false
 }

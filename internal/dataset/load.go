@@ -417,19 +417,23 @@ func (l *loader) layerSites(p *Plan, file string, layer domain.Layer) []domain.S
 	return sites
 }
 
-// deriveDistrict fills in the district of a point or area from the
-// district polygons. Lines are left alone: they may cross borders.
+// deriveDistrict fills in the district of a site from its geometry: a
+// point's district, or for a line or an area the one district holding at
+// least 95% of it, else the districts it crosses (see districtShares).
 func (l *loader) deriveDistrict(city string, s *domain.Site) {
-	var pt orb.Point
-	switch g := s.Geometry.(type) {
-	case orb.Point:
-		pt = g
-	case orb.Polygon, orb.MultiPolygon:
-		pt, _ = planar.CentroidArea(g)
-	default:
+	districts, _ := l.ds.CityDistricts(city)
+	pt, ok := s.Geometry.(orb.Point)
+	if !ok {
+		// A schematic link (straight lines between partner schools, say)
+		// passes over districts it has nothing to do with.
+		if s.Attrs["schematic_link"] == true {
+			return
+		}
+		if shares, ok := districtShares(districts, s.Geometry); ok {
+			deriveFromShares(s, shares)
+		}
 		return
 	}
-	districts, _ := l.ds.CityDistricts(city)
 	if d := districtAt(districts, pt); d != nil {
 		s.District = d.Adcode
 		if s.Attrs == nil {
@@ -464,7 +468,7 @@ func (l *loader) districtSites(p *Plan, layer domain.Layer) []domain.Site {
 	for _, d := range districts {
 		sites = append(sites, domain.Site{
 			ID: "district-" + d.Adcode, PlanID: p.ID, Layer: layer.ID, Name: d.Name, NameEN: d.NameEN,
-			District: d.Adcode, Geometry: d.Geometry, Precision: domain.PrecisionApproximate, Source: d.Source, SourceEN: d.SourceEN,
+			District: d.Adcode, Geometry: multiPolygon(d.Geometry), Precision: domain.PrecisionApproximate, Source: d.Source, SourceEN: d.SourceEN,
 			Attrs: map[string]any{"adcode": d.Adcode, "population_2020": d.Population},
 		})
 	}
@@ -486,12 +490,17 @@ func (l *loader) zoneSites(p *Plan, layer domain.Layer) []domain.Site {
 // allocationSites draws one feature per district or zone that a metric is
 // allocated to: the district's polygon, or the zone's centre point. Quotas
 // of agencies and companies have no place and stay in the project only.
+//
+// When the plan declares a layer <id>-zones grouped with <id>, the zone
+// points go there and <id> keeps the district areas, so that each layer
+// has one geometry type; site ids keep the prefix <id> either way.
 func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 	pr := p.Project(layer.Project)
 	if pr == nil {
 		l.problem(path.Join("plans", p.ID, "plan.json"), layer.ID, "layer derives from project %d, which does not exist", layer.Project)
 		return nil
 	}
+	parent, zones, districts := zoneSplit(p, layer)
 	// The layer follows the schedule measured by its metric, else the
 	// schedule that has the layer's own id (such as parking's steps).
 	schedule := ""
@@ -502,7 +511,7 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 		}
 	}
 	for _, s := range pr.Schedules {
-		if schedule == "" && s.ID == layer.ID {
+		if schedule == "" && s.ID == parent {
 			schedule = s.ID
 		}
 	}
@@ -512,7 +521,7 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 			continue
 		}
 		s := domain.Site{
-			ID: layer.ID + "-" + a.Recipient, PlanID: p.ID, Project: pr.Number, Layer: layer.ID,
+			ID: parent + "-" + a.Recipient, PlanID: p.ID, Project: pr.Number, Layer: layer.ID,
 			Name: a.AsWritten, Schedule: schedule,
 			Attrs: map[string]any{"metric": a.Metric, "quantity": a.Quantity, "recipient": a.Recipient},
 		}
@@ -526,7 +535,10 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 			s.Attrs["note_en"] = a.NoteEN
 		}
 		if d := l.ds.District(a.Recipient); d != nil && d.City == p.CityID {
-			s.NameEN, s.District, s.Geometry = d.NameEN, d.Adcode, d.Geometry
+			if !districts {
+				continue
+			}
+			s.NameEN, s.District, s.Geometry = d.NameEN, d.Adcode, multiPolygon(d.Geometry)
 			s.Precision = domain.PrecisionDistrict
 			s.Source, s.SourceEN = "方案按区县分配,图上画出整个区县", "the plan allocates by district; drawn as the whole district"
 			if d.Population > 0 {
@@ -534,6 +546,9 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 				s.Attrs["population_2020"] = d.Population
 			}
 		} else if z := l.ds.Zone(a.Recipient); z != nil && z.City == p.CityID {
+			if !zones {
+				continue
+			}
 			s.NameEN, s.District, s.Zone, s.Geometry = z.NameEN, z.District, z.ID, z.Point
 			s.Precision = domain.PrecisionZone
 			s.Source, s.SourceEN = "方案分配给开发区,图上画在其管委会所在地", "the plan allocates to the development zone; drawn at its administrative centre"
@@ -543,6 +558,29 @@ func (l *loader) allocationSites(p *Plan, layer domain.Layer) []domain.Site {
 		sites = append(sites, s)
 	}
 	return sites
+}
+
+// zoneSplit says which allocations an allocation layer draws, and the id
+// its sites are named after: a layer <id>-zones grouped with <id> draws the
+// zones as <id>-<zone>; <id> then draws the districts only.
+func zoneSplit(p *Plan, layer domain.Layer) (parent string, zones, districts bool) {
+	if layer.Group != "" && layer.ID == layer.Group+"-zones" {
+		return layer.Group, true, false
+	}
+	if z := p.Layer(layer.ID + "-zones"); z != nil && z.Group == layer.ID {
+		return layer.ID, false, true
+	}
+	return layer.ID, true, true
+}
+
+// multiPolygon returns a district's area as a MultiPolygon, so that a
+// layer of districts, some in one piece and some in several, has one
+// geometry type (see check_geometry.go).
+func multiPolygon(g orb.Geometry) orb.Geometry {
+	if pg, ok := g.(orb.Polygon); ok {
+		return orb.MultiPolygon{pg}
+	}
+	return g
 }
 
 func round(f float64, places int) float64 {

