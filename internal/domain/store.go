@@ -41,6 +41,19 @@ type LayerInfo struct {
 	Layer
 	Count  int
 	Extent orb.Bound
+	// GeometryType is the GeoJSON type of its located features ("Point",
+	// "MultiPolygon"…), "" when none is located and "Geometry" when they
+	// mix types (which the data check allows only in imported collections).
+	GeometryType string
+}
+
+// AddGeometryType returns the GeometryType of a layer of type t to which
+// a feature of type add is added.
+func AddGeometryType(t, add string) string {
+	if t == "" || t == add {
+		return add
+	}
+	return "Geometry"
 }
 
 // Store is where the service reads plans and sites from: the embedded

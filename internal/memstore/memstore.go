@@ -8,6 +8,7 @@ package memstore
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -118,6 +119,7 @@ func (s *Store) addPlan(p *dataset.Plan, plan domain.Plan) {
 			if site.Geometry == nil {
 				continue
 			}
+			info.GeometryType = domain.AddGeometryType(info.GeometryType, site.Geometry.GeoJSONType())
 			if located == 0 {
 				info.Extent = site.Geometry.Bound()
 			} else {
@@ -250,11 +252,25 @@ func checkTracking(q domain.SiteQuery) error {
 }
 
 // inDistrict matches a district adcode, or a zone id against the site's zone.
+// A line or area crossing borders has no district but lists the districts
+// it crosses in attrs.districts, and matches each of them.
 func (s *Store) inDistrict(site *domain.Site, id string) bool {
 	if s.zoneOf[id] {
 		return site.Zone == id
 	}
-	return site.District == id
+	return site.District == id || crosses(site.Attrs["districts"], id)
+}
+
+// crosses reports whether attrs.districts ([]string from the loader, or
+// []any once decoded from JSON) holds the adcode.
+func crosses(districts any, adcode string) bool {
+	switch ds := districts.(type) {
+	case []string:
+		return slices.Contains(ds, adcode)
+	case []any:
+		return slices.Contains(ds, any(adcode))
+	}
+	return false
 }
 
 func (s *Store) Site(ctx context.Context, plan, layerID, id string) (domain.Site, error) {

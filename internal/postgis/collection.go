@@ -27,11 +27,13 @@ type CollectionMeta struct {
 	TitleEN     string
 	Description string
 	File        string // the file's name, recorded with the layer
-	// Project, Precision and Source apply to every feature whose
-	// properties do not give their own "project", "precision", "source".
+	// Project, Precision and Source (Chinese; SourceEN the same in
+	// English) apply to every feature whose properties do not give their
+	// own "project", "precision", "source".
 	Project   int
 	Precision domain.Precision
 	Source    string
+	SourceEN  string
 }
 
 // MaxCollectionBytes bounds the GeoJSON ImportGeoJSON reads.
@@ -45,14 +47,14 @@ var collectionID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // siteProperties are the feature properties that become site fields; every
 // other property is kept in the site's attrs.
 var siteProperties = map[string]bool{"id": true, "project": true, "name": true, "name_en": true, "district": true,
-	"zone": true, "precision": true, "source": true, "schedule": true, "milestones": true, "attrs": true}
+	"zone": true, "precision": true, "source": true, "source_en": true, "schedule": true, "milestones": true, "attrs": true}
 
 // ImportGeoJSON reads a GeoJSON FeatureCollection from r into the named
 // collection of plan (the latest plan when plan is ""), replacing an
 // earlier import of the same collection, in one transaction. A feature's
 // id is its "id" (or properties.id), else "<collection>-<n>" for the n-th.
 // Its properties name, name_en, project, district, zone, precision,
-// source, schedule and milestones fill the site, the rest become attrs.
+// source, source_en, schedule and milestones fill the site, the rest become attrs.
 //
 // Every feature is checked before anything is written. Bad features make
 // an ErrInvalid error per feature (Param "features[3]", with the reason),
@@ -112,7 +114,7 @@ func ImportGeoJSON(ctx context.Context, pool *pgxpool.Pool, plan, collection str
 			return err
 		}
 		if _, err := tx.Exec(ctx, insertLayerSQL, plan, collection, ord, "collection", meta.Project, 0,
-			meta.Title, meta.TitleEN, meta.Description, "", meta.File); err != nil {
+			meta.Title, meta.TitleEN, meta.Description, "", meta.File, "", ""); err != nil {
 			return err
 		}
 		index, err := collectionIndex(ctx, tx, plan, domain.Layer{ID: collection, Project: meta.Project})
@@ -301,10 +303,10 @@ func collectionSite(raw json.RawMessage, meta CollectionMeta, known map[string]b
 		s.Project = int(n)
 	}
 	if s.District, ok = str("district"); !ok || s.District != "" && !known["district/"+s.District] {
-		return s, fmt.Sprintf("properties.district %v is not a district adcode", props["district"])
+		return s, fmt.Sprintf("properties.district %v is not a district adcode of the plan's city", props["district"])
 	}
 	if s.Zone, ok = str("zone"); !ok || s.Zone != "" && !known["zone/"+s.Zone] {
-		return s, fmt.Sprintf("properties.zone %v is not a development zone id", props["zone"])
+		return s, fmt.Sprintf("properties.zone %v is not a development zone id of the plan's city", props["zone"])
 	}
 	precision, ok := str("precision")
 	if !ok {
@@ -320,8 +322,11 @@ func collectionSite(raw json.RawMessage, meta CollectionMeta, known map[string]b
 	if s.Source, ok = str("source"); !ok {
 		return s, "properties.source must be a string"
 	}
+	if s.SourceEN, ok = str("source_en"); !ok {
+		return s, "properties.source_en must be a string"
+	}
 	if s.Source == "" {
-		s.Source = meta.Source
+		s.Source, s.SourceEN = meta.Source, meta.SourceEN
 	}
 	if s.Source == "" {
 		return s, "no source: say what the position rests on (properties.source or a default)"

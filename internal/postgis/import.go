@@ -21,13 +21,15 @@ import (
 
 // importFormat is part of the checksum: bump it when Import starts writing
 // the same data differently, so that the next import rewrites it. 2: sites
-// carry their planned curves, plans their time zone.
-const importFormat = 2
+// carry their planned curves, plans their time zone. 3: cities, and the
+// English of sources, notes and descriptions.
+const importFormat = 3
 
 // ImportStats says what an import wrote, or would have written.
 type ImportStats struct {
 	Checksum    string        `json:"checksum"`  // sha256 of the dataset as imported
 	Unchanged   bool          `json:"unchanged"` // the database already held exactly this dataset
+	Cities      int           `json:"cities"`
 	Districts   int           `json:"districts"`
 	Zones       int           `json:"zones"`
 	Plans       int           `json:"plans"`
@@ -85,7 +87,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, ds *dataset.Dataset) (Impor
 }
 
 func countDataset(ds *dataset.Dataset) ImportStats {
-	st := ImportStats{Districts: len(ds.Districts), Zones: len(ds.Zones), Plans: len(ds.Plans)}
+	st := ImportStats{Cities: len(ds.Cities), Districts: len(ds.Districts), Zones: len(ds.Zones), Plans: len(ds.Plans)}
 	var countAlloc func([]domain.Allocation) int
 	countAlloc = func(as []domain.Allocation) int {
 		n := len(as)
@@ -116,6 +118,9 @@ func Checksum(ds *dataset.Dataset) (string, error) {
 	enc := json.NewEncoder(h)
 	write := func(v any) error { return enc.Encode(v) }
 	if err := write(importFormat); err != nil {
+		return "", err
+	}
+	if err := write(ds.Cities); err != nil {
 		return "", err
 	}
 	for _, d := range ds.Districts {
@@ -155,24 +160,29 @@ func writeWithGeometry(h hash.Hash, enc *json.Encoder, v any, g orb.Geometry) er
 	return enc.Encode(geojson.NewGeometry(g))
 }
 
-// writeDataset replaces the districts, the zones and each plan of ds.
+// writeDataset replaces the cities with their districts and zones, and
+// each plan of ds.
 func writeDataset(ctx context.Context, tx pgx.Tx, ds *dataset.Dataset) error {
 	b := &pgx.Batch{}
 	b.Queue(deleteZonesSQL)
 	b.Queue(deleteDistrictSQL)
+	b.Queue(deleteCitiesSQL)
+	for i, c := range ds.Cities {
+		b.Queue(insertCitySQL, c.ID, i, c.Name, c.NameEN, c.Adcode)
+	}
 	for i, d := range ds.Districts {
 		g, err := encodeEWKB(d.Geometry)
 		if err != nil {
 			return fmt.Errorf("district %s: %w", d.Adcode, err)
 		}
-		b.Queue(insertDistrictSQL, d.Adcode, i, d.Name, d.NameEN, d.Population, d.Source, g)
+		b.Queue(insertDistrictSQL, d.Adcode, i, d.Name, d.NameEN, d.Population, d.City, d.Source, d.SourceEN, g)
 	}
 	for i, z := range ds.Zones {
 		g, err := encodeEWKB(z.Point)
 		if err != nil {
 			return fmt.Errorf("zone %s: %w", z.ID, err)
 		}
-		b.Queue(insertZoneSQL, z.ID, i, z.Name, z.NameEN, z.District, z.Source, g)
+		b.Queue(insertZoneSQL, z.ID, i, z.Name, z.NameEN, z.District, z.City, z.Source, z.SourceEN, g)
 	}
 	var sites []siteRow
 	for _, p := range ds.Plans {
@@ -198,7 +208,7 @@ func writeDataset(ctx context.Context, tx pgx.Tx, ds *dataset.Dataset) error {
 
 func queuePlan(b *pgx.Batch, p *dataset.Plan) error {
 	b.Queue(upsertPlanSQL, p.ID, p.City, p.CityEN, p.Year, p.Title, p.TitleEN, p.IssuedBy, p.IssuedByEN, p.IssuedOn.Time(), p.Source,
-		p.TimeZone)
+		p.TimeZone, p.CityID)
 	b.Queue(deletePlanLayersSQL, p.ID)
 	b.Queue(deletePlanProjectsSQL, p.ID)
 	b.Queue(deletePlanCategoriesSQL, p.ID)
@@ -211,9 +221,9 @@ func queuePlan(b *pgx.Batch, p *dataset.Plan) error {
 	}
 	for _, pr := range p.Projects {
 		b.Queue(insertProjectSQL, p.ID, pr.Number, pr.Category, pr.Title, pr.TitleEN, nonNil(pr.Agencies), pr.Target, pr.TargetEN,
-			pr.Funding, nonNil(pr.Measures), nonNil(pr.Notes))
+			pr.Funding, nonNil(pr.Measures), nonNil(pr.Notes), nonNil(pr.NotesEN))
 		for i, m := range pr.Metrics {
-			b.Queue(insertMetricSQL, p.ID, pr.Number, m.Key, i, m.Name, m.NameEN, m.Unit, m.Target, m.Note)
+			b.Queue(insertMetricSQL, p.ID, pr.Number, m.Key, i, m.Name, m.NameEN, m.Unit, m.Target, m.Note, m.NoteEN)
 		}
 		for i, sc := range pr.Schedules {
 			b.Queue(insertScheduleSQL, p.ID, pr.Number, sc.ID, i, sc.Name, sc.NameEN, sc.Metric)
@@ -236,7 +246,8 @@ func queuePlan(b *pgx.Batch, p *dataset.Plan) error {
 		queueAllocations(b, p.ID, pr.Number, nil, pr.Allocations)
 	}
 	for i, l := range p.Layers {
-		b.Queue(insertLayerSQL, p.ID, l.ID, i, "geodata", l.Project, l.Category, l.Title, l.TitleEN, l.Description, l.DerivedMetric, "")
+		b.Queue(insertLayerSQL, p.ID, l.ID, i, "geodata", l.Project, l.Category, l.Title, l.TitleEN, l.Description, l.DerivedMetric, "",
+			l.DescriptionEN, l.Group)
 	}
 	return nil
 }
@@ -244,7 +255,7 @@ func queuePlan(b *pgx.Batch, p *dataset.Plan) error {
 func queueAllocations(b *pgx.Batch, plan string, project int, parent []int32, as []domain.Allocation) {
 	for i, a := range as {
 		path := append(append([]int32{}, parent...), int32(i+1))
-		b.Queue(insertAllocSQL, plan, project, path, a.Metric, a.Recipient, a.AsWritten, a.Quantity, a.Note)
+		b.Queue(insertAllocSQL, plan, project, path, a.Metric, a.Recipient, a.AsWritten, a.Quantity, a.Note, a.NoteEN)
 		queueAllocations(b, plan, project, path, a.Includes)
 	}
 }
@@ -275,7 +286,7 @@ func newSiteRow(s domain.Site, ord int, c plannedCurve) (siteRow, error) {
 		project = int32(s.Project)
 	}
 	return siteRow{s.PlanID, s.Layer, s.ID, int32(ord), project, s.Name, s.NameEN, null(s.District), null(s.Zone),
-		string(s.Precision), s.Source, null(s.Schedule), milestones, attrs, g, c.dates, c.fractions, c.inherits}, nil
+		string(s.Precision), s.Source, s.SourceEN, null(s.Schedule), milestones, attrs, g, c.dates, c.fractions, c.inherits}, nil
 }
 
 // null is nil for "", to write NULL.

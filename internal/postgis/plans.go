@@ -42,7 +42,7 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 	batch.Queue(plansSQL).Query(eachRow(func(row pgx.Rows) error {
 		var p domain.Plan
 		var issued time.Time
-		if err := row.Scan(&p.ID, &p.City, &p.CityEN, &p.Year, &p.Title, &p.TitleEN, &p.IssuedBy, &p.IssuedByEN, &issued, &p.TimeZone, &p.Source); err != nil {
+		if err := row.Scan(&p.ID, &p.CityID, &p.City, &p.CityEN, &p.Year, &p.Title, &p.TitleEN, &p.IssuedBy, &p.IssuedByEN, &issued, &p.TimeZone, &p.Source); err != nil {
 			return err
 		}
 		p.IssuedOn = domain.DateOf(issued)
@@ -79,7 +79,8 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 	batch.Queue(planLayersSQL).Query(eachRow(func(row pgx.Rows) error {
 		var plan string
 		var l domain.Layer
-		if err := row.Scan(&plan, &l.ID, &l.Project, &l.Category, &l.Title, &l.TitleEN, &l.Description, &l.DerivedMetric); err != nil {
+		if err := row.Scan(&plan, &l.ID, &l.Project, &l.Category, &l.Title, &l.TitleEN, &l.Description, &l.DescriptionEN,
+			&l.DerivedMetric, &l.Group); err != nil {
 			return err
 		}
 		p, err := planOf(plan)
@@ -92,13 +93,16 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 		var plan string
 		pr := domain.Project{Metrics: []domain.Metric{}, Schedules: []domain.Schedule{}, Allocations: []domain.Allocation{}}
 		if err := row.Scan(&plan, &pr.Number, &pr.Category, &pr.Title, &pr.TitleEN, &pr.Agencies, &pr.Target, &pr.TargetEN,
-			&pr.Funding, &pr.Measures, &pr.Notes); err != nil {
+			&pr.Funding, &pr.Measures, &pr.Notes, &pr.NotesEN); err != nil {
 			return err
 		}
 		pr.PlanID = plan
 		pr.Agencies, pr.Measures = nonNil(pr.Agencies), nonNil(pr.Measures)
 		if len(pr.Notes) == 0 {
 			pr.Notes = nil
+		}
+		if len(pr.NotesEN) == 0 {
+			pr.NotesEN = nil
 		}
 		p, err := planOf(plan)
 		if err == nil {
@@ -110,7 +114,7 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 		var plan string
 		var number int
 		var m domain.Metric
-		if err := row.Scan(&plan, &number, &m.Key, &m.Name, &m.NameEN, &m.Unit, &m.Target, &m.Note); err != nil {
+		if err := row.Scan(&plan, &number, &m.Key, &m.Name, &m.NameEN, &m.Unit, &m.Target, &m.Note, &m.NoteEN); err != nil {
 			return err
 		}
 		pr, err := project(plan, number)
@@ -169,7 +173,7 @@ func readPlans(ctx context.Context, tx pgx.Tx) ([]domain.Plan, error) {
 		var number int
 		var path []int32
 		var a domain.Allocation
-		if err := row.Scan(&plan, &number, &path, &a.Metric, &a.Recipient, &a.AsWritten, &a.Quantity, &a.Note); err != nil {
+		if err := row.Scan(&plan, &number, &path, &a.Metric, &a.Recipient, &a.AsWritten, &a.Quantity, &a.Note, &a.NoteEN); err != nil {
 			return err
 		}
 		pr, err := project(plan, number)

@@ -86,7 +86,7 @@ func TestConcurrentReaders(t *testing.T) {
 }
 
 // tables are every table Import writes.
-var tables = []string{"districts", "zones", "plans", "categories", "agencies", "projects", "metrics",
+var tables = []string{"cities", "districts", "zones", "plans", "categories", "agencies", "projects", "metrics",
 	"schedules", "milestones", "allocations", "layers", "sites"}
 
 // digest returns each table's row count and the md5 of its rows, without
@@ -188,7 +188,7 @@ func TestImportRollsBack(t *testing.T) {
 		{"a site off the globe", func(p *dataset.Plan) { p.Sites[3].Geometry = orb.Point{108.9, 95} }, "sites_geom_check"},
 		{"a repeated site", func(p *dataset.Plan) { p.Sites = append(p.Sites, p.Sites[5]) }, "sites_pkey"},
 		{"a zero quota", func(p *dataset.Plan) { p.Projects[3].Allocations[0].Quantity = 0 }, "allocations_quantity_check"},
-		{"an unknown recipient", func(p *dataset.Plan) { p.Projects[3].Allocations[0].Recipient = "nowhere" }, "not a district, zone or agency"},
+		{"an unknown recipient", func(p *dataset.Plan) { p.Projects[3].Allocations[0].Recipient = "nowhere" }, "not a district or zone of the plan's city, nor an agency"},
 		{"a milestone in another year", func(p *dataset.Plan) {
 			m := &p.Projects[0].Schedules[0].Milestones[0]
 			m.Date = domain.NewDate(2019, 1, 31)

@@ -17,7 +17,7 @@ import (
 // siteColumns are the columns every site query returns, in the order
 // scanSite reads them.
 const siteColumns = `s.id, COALESCE(s.project, 0), s.name, s.name_en, COALESCE(s.district, ''), COALESCE(s.zone, ''),
-	s.precision, s.source, COALESCE(s.schedule, ''), s.milestones, s.attrs, ST_AsBinary(s.geom)`
+	s.precision, s.source, s.source_en, COALESCE(s.schedule, ''), s.milestones, s.attrs, ST_AsBinary(s.geom)`
 
 // args collects $n parameters while a query is built.
 type args []any
@@ -50,10 +50,11 @@ func sitesWhere(q domain.SiteQuery, a *args) string {
 		conds = append(conds, "s.project = "+a.add(q.Project))
 	}
 	if q.District != "" {
-		// A zone id matches the site's zone, anything else its district.
+		// A zone id matches the site's zone, anything else its district or,
+		// for a line or area crossing borders, one of attrs.districts.
 		p := a.add(q.District)
 		conds = append(conds, fmt.Sprintf(
-			"((s.zone = %[1]s AND EXISTS (SELECT 1 FROM zones z WHERE z.id = %[1]s)) OR (s.district = %[1]s AND NOT EXISTS (SELECT 1 FROM zones z WHERE z.id = %[1]s)))", p))
+			"((s.zone = %[1]s AND EXISTS (SELECT 1 FROM zones z WHERE z.id = %[1]s)) OR ((s.district = %[1]s OR s.attrs->'districts' ? %[1]s) AND NOT EXISTS (SELECT 1 FROM zones z WHERE z.id = %[1]s)))", p))
 	}
 	return strings.Join(conds, " AND ")
 }
@@ -239,10 +240,12 @@ const siteSQL = `SELECT ` + siteColumns + ` FROM sites s WHERE s.plan_id = $1 AN
 const layerExistsSQL = `SELECT EXISTS (SELECT 1 FROM plans WHERE id = $1), EXISTS (SELECT 1 FROM layers WHERE plan_id = $1 AND id = $2)`
 
 // Layers in the plan's order (imported collections after the plan's own),
-// each with its count and exact extent.
+// each with its count, exact extent and geometry type (as GeoJSON names
+// it: ST_GeometryType less its "ST_"; see domain.LayerInfo).
 const layersSQL = `SELECT l.id, COALESCE(l.project, 0), COALESCE(l.category, 0), l.title, l.title_en, l.description,
-	COALESCE(l.derived_metric, ''), count(s.id), ST_XMin(ST_Extent(s.geom)), ST_YMin(ST_Extent(s.geom)),
-	ST_XMax(ST_Extent(s.geom)), ST_YMax(ST_Extent(s.geom))
+	l.description_en, COALESCE(l.derived_metric, ''), COALESCE(l.layer_group, ''), count(s.id), ST_XMin(ST_Extent(s.geom)), ST_YMin(ST_Extent(s.geom)),
+	ST_XMax(ST_Extent(s.geom)), ST_YMax(ST_Extent(s.geom)),
+	CASE count(DISTINCT ST_GeometryType(s.geom)) WHEN 0 THEN '' WHEN 1 THEN substr(min(ST_GeometryType(s.geom)), 4) ELSE 'Geometry' END
 FROM layers l LEFT JOIN sites s ON s.plan_id = l.plan_id AND s.layer_id = l.id
 WHERE l.plan_id = $1
 GROUP BY l.plan_id, l.id
@@ -250,22 +253,28 @@ ORDER BY l.origin <> 'geodata', l.ord, l.id`
 
 const planExistsSQL = `SELECT EXISTS (SELECT 1 FROM plans WHERE id = $1)`
 
-const districtsSQL = `SELECT adcode, name, name_en, population, source, ST_AsBinary(geom) FROM districts ORDER BY ord, adcode`
+// Districts and zones of every city, in the order of geodata/ (cities in
+// order, each city's as its files list them).
+const districtsSQL = `SELECT d.adcode, d.name, d.name_en, d.population, d.city, d.source, d.source_en, ST_AsBinary(d.geom)
+	FROM districts d JOIN cities c ON c.id = d.city ORDER BY c.ord, d.ord, d.adcode`
 
-const zonesSQL = `SELECT id, name, name_en, district, source, ST_AsBinary(geom) FROM zones ORDER BY ord, id`
+const zonesSQL = `SELECT z.id, z.name, z.name_en, COALESCE(z.district, ''), z.city, z.source, z.source_en, ST_AsBinary(z.geom)
+	FROM zones z JOIN cities c ON c.id = z.city ORDER BY c.ord, z.ord, z.id`
 
 // The queries Plans runs, in one batch inside one read-only snapshot.
 const (
-	plansSQL = `SELECT id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, time_zone, source
+	plansSQL = `SELECT id, city_id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, time_zone, source
 		FROM plans ORDER BY year, issued_on, id`
-	categoriesSQL  = `SELECT plan_id, number, name, name_en FROM categories ORDER BY plan_id, ord`
-	agenciesSQL    = `SELECT plan_id, id, kind, name, name_en FROM agencies ORDER BY plan_id, ord`
-	planLayersSQL  = `SELECT plan_id, id, COALESCE(project, 0), COALESCE(category, 0), title, title_en, description, COALESCE(derived_metric, '') FROM layers ORDER BY plan_id, origin <> 'geodata', ord, id`
-	projectsSQL    = `SELECT plan_id, number, category, title, title_en, agencies, target, target_en, funding, measures, notes FROM projects ORDER BY plan_id, number`
-	metricsSQL     = `SELECT plan_id, project, key, name, name_en, unit, target, note FROM metrics ORDER BY plan_id, project, ord`
+	categoriesSQL = `SELECT plan_id, number, name, name_en FROM categories ORDER BY plan_id, ord`
+	agenciesSQL   = `SELECT plan_id, id, kind, name, name_en FROM agencies ORDER BY plan_id, ord`
+	planLayersSQL = `SELECT plan_id, id, COALESCE(project, 0), COALESCE(category, 0), title, title_en, description, description_en,
+		COALESCE(derived_metric, ''), COALESCE(layer_group, '') FROM layers ORDER BY plan_id, origin <> 'geodata', ord, id`
+	projectsSQL = `SELECT plan_id, number, category, title, title_en, agencies, target, target_en, funding, measures, notes, notes_en
+		FROM projects ORDER BY plan_id, number`
+	metricsSQL     = `SELECT plan_id, project, key, name, name_en, unit, target, note, note_en FROM metrics ORDER BY plan_id, project, ord`
 	schedulesSQL   = `SELECT plan_id, project, id, name, name_en, COALESCE(metric, '') FROM schedules ORDER BY plan_id, project, ord`
 	milestonesSQL  = `SELECT plan_id, project, schedule, start, due, quantities, text, text_en FROM milestones ORDER BY plan_id, project, schedule, ord`
-	allocationsSQL = `SELECT plan_id, project, path, metric, recipient, as_written, quantity, note FROM allocations ORDER BY plan_id, project, path`
+	allocationsSQL = `SELECT plan_id, project, path, metric, recipient, as_written, quantity, note, note_en FROM allocations ORDER BY plan_id, project, path`
 )
 
 // Import statements.
@@ -275,31 +284,38 @@ const (
 	recordImportSQL   = `INSERT INTO dataset_imports (checksum, stats) VALUES ($1, $2)`
 	deleteZonesSQL    = `DELETE FROM zones`
 	deleteDistrictSQL = `DELETE FROM districts`
-	insertDistrictSQL = `INSERT INTO districts (adcode, ord, name, name_en, population, source, geom) VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromEWKB($7))`
-	insertZoneSQL     = `INSERT INTO zones (id, ord, name, name_en, district, source, geom) VALUES ($1, $2, $3, $4, $5, $6, ST_GeomFromEWKB($7))`
-	upsertPlanSQL     = `INSERT INTO plans (id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, source, time_zone)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	deleteCitiesSQL   = `DELETE FROM cities`
+	insertCitySQL     = `INSERT INTO cities (id, ord, name, name_en, adcode) VALUES ($1, $2, $3, $4, $5)`
+	insertDistrictSQL = `INSERT INTO districts (adcode, ord, name, name_en, population, city, source, source_en, geom)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ST_GeomFromEWKB($9))`
+	insertZoneSQL = `INSERT INTO zones (id, ord, name, name_en, district, city, source, source_en, geom)
+		VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7, $8, ST_GeomFromEWKB($9))`
+	upsertPlanSQL = `INSERT INTO plans (id, city, city_en, year, title, title_en, issued_by, issued_by_en, issued_on, source, time_zone, city_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET city = $2, city_en = $3, year = $4, title = $5, title_en = $6,
-			issued_by = $7, issued_by_en = $8, issued_on = $9, source = $10, time_zone = $11`
+			issued_by = $7, issued_by_en = $8, issued_on = $9, source = $10, time_zone = $11, city_id = $12`
 	deletePlanLayersSQL     = `DELETE FROM layers WHERE plan_id = $1 AND origin = 'geodata'`
 	deletePlanProjectsSQL   = `DELETE FROM projects WHERE plan_id = $1`
 	deletePlanCategoriesSQL = `DELETE FROM categories WHERE plan_id = $1`
 	deletePlanAgenciesSQL   = `DELETE FROM agencies WHERE plan_id = $1`
 	insertCategorySQL       = `INSERT INTO categories (plan_id, number, ord, name, name_en) VALUES ($1, $2, $3, $4, $5)`
 	insertAgencySQL         = `INSERT INTO agencies (plan_id, id, ord, kind, name, name_en) VALUES ($1, $2, $3, $4, $5, $6)`
-	insertProjectSQL        = `INSERT INTO projects (plan_id, number, category, title, title_en, agencies, target, target_en, funding, measures, notes)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
-	insertMetricSQL    = `INSERT INTO metrics (plan_id, project, key, ord, name, name_en, unit, target, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	insertProjectSQL        = `INSERT INTO projects (plan_id, number, category, title, title_en, agencies, target, target_en, funding, measures, notes, notes_en)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+	insertMetricSQL = `INSERT INTO metrics (plan_id, project, key, ord, name, name_en, unit, target, note, note_en)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 	insertScheduleSQL  = `INSERT INTO schedules (plan_id, project, id, ord, name, name_en, metric) VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''))`
 	insertMilestoneSQL = `INSERT INTO milestones (plan_id, project, schedule, ord, start, due, quantities, text, text_en) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-	insertAllocSQL     = `INSERT INTO allocations (plan_id, project, path, metric, recipient, as_written, quantity, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	insertLayerSQL     = `INSERT INTO layers (plan_id, id, ord, origin, project, category, title, title_en, description, derived_metric, imported_from)
-		VALUES ($1, $2, $3, $4, NULLIF($5, 0), NULLIF($6, 0), $7, $8, $9, NULLIF($10, ''), NULLIF($11, ''))`
+	insertAllocSQL     = `INSERT INTO allocations (plan_id, project, path, metric, recipient, as_written, quantity, note, note_en)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	insertLayerSQL = `INSERT INTO layers (plan_id, id, ord, origin, project, category, title, title_en, description, derived_metric, imported_from,
+			description_en, layer_group)
+		VALUES ($1, $2, $3, $4, NULLIF($5, 0), NULLIF($6, 0), $7, $8, $9, NULLIF($10, ''), NULLIF($11, ''), $12, NULLIF($13, ''))`
 )
 
 // siteCopyColumns are the columns COPY fills, in the order of siteRow.
 var siteCopyColumns = []string{"plan_id", "layer_id", "id", "ord", "project", "name", "name_en", "district", "zone",
-	"precision", "source", "schedule", "milestones", "attrs", "geom", "planned_dates", "planned_fractions", "inherits"}
+	"precision", "source", "source_en", "schedule", "milestones", "attrs", "geom", "planned_dates", "planned_fractions", "inherits"}
 
 // Collection import statements.
 const (
@@ -307,13 +323,15 @@ const (
 	deleteLayerSQL     = `DELETE FROM layers WHERE plan_id = $1 AND id = $2`
 	nextLayerOrdSQL    = `SELECT COALESCE(max(ord) + 1, 0) FROM layers WHERE plan_id = $1`
 	latestPlanSQL      = `SELECT id FROM plans ORDER BY year DESC, issued_on DESC, id DESC LIMIT 1`
-	knownIDsSQL        = `SELECT 'district', adcode FROM districts UNION ALL SELECT 'zone', id FROM zones
+	// Only the districts and zones of the plan's city.
+	knownIDsSQL = `SELECT 'district', d.adcode FROM districts d JOIN plans p ON p.city_id = d.city WHERE p.id = $1
+		UNION ALL SELECT 'zone', z.id FROM zones z JOIN plans p ON p.city_id = z.city WHERE p.id = $1
 		UNION ALL SELECT 'project', number::text FROM projects WHERE plan_id = $1
 		UNION ALL SELECT 'schedule', project::text || '/' || id FROM schedules WHERE plan_id = $1`
 	// A collection's points and areas without a district get the one their
 	// point (or an area's centroid) lies in, as the loader does for geodata.
 	deriveDistrictsSQL = `WITH found AS (
-			SELECT s.id, (SELECT d.adcode FROM districts d
+			SELECT s.id, (SELECT d.adcode FROM districts d JOIN plans p ON p.city_id = d.city AND p.id = $1
 				WHERE ST_Intersects(d.geom, CASE WHEN GeometryType(s.geom) = 'POINT' THEN s.geom ELSE ST_Centroid(s.geom) END)
 				ORDER BY d.ord LIMIT 1) AS adcode
 			FROM sites s

@@ -234,7 +234,7 @@ func (s *Store) loadDistricts(ctx context.Context) ([]domain.District, []domain.
 		districts, err = collect(rows, func(row pgx.CollectableRow) (domain.District, error) {
 			var d domain.District
 			var wkb []byte
-			if err := row.Scan(&d.Adcode, &d.Name, &d.NameEN, &d.Population, &d.Source, &wkb); err != nil {
+			if err := row.Scan(&d.Adcode, &d.Name, &d.NameEN, &d.Population, &d.City, &d.Source, &d.SourceEN, &wkb); err != nil {
 				return d, err
 			}
 			d.Geometry, err = decodeWKB(wkb)
@@ -247,7 +247,7 @@ func (s *Store) loadDistricts(ctx context.Context) ([]domain.District, []domain.
 		zones, err = collect(rows, func(row pgx.CollectableRow) (domain.Zone, error) {
 			var z domain.Zone
 			var wkb []byte
-			if err := row.Scan(&z.ID, &z.Name, &z.NameEN, &z.District, &z.Source, &wkb); err != nil {
+			if err := row.Scan(&z.ID, &z.Name, &z.NameEN, &z.District, &z.City, &z.Source, &z.SourceEN, &wkb); err != nil {
 				return z, err
 			}
 			g, err := decodeWKB(wkb)
@@ -288,8 +288,8 @@ func (s *Store) loadLayers(ctx context.Context, plan string) ([]domain.LayerInfo
 		infos, err = collect(rows, func(row pgx.CollectableRow) (domain.LayerInfo, error) {
 			var li domain.LayerInfo
 			var minX, minY, maxX, maxY *float64
-			err := row.Scan(&li.ID, &li.Project, &li.Category, &li.Title, &li.TitleEN, &li.Description,
-				&li.DerivedMetric, &li.Count, &minX, &minY, &maxX, &maxY)
+			err := row.Scan(&li.ID, &li.Project, &li.Category, &li.Title, &li.TitleEN, &li.Description, &li.DescriptionEN,
+				&li.DerivedMetric, &li.Group, &li.Count, &minX, &minY, &maxX, &maxY, &li.GeometryType)
 			if minX != nil && minY != nil && maxX != nil && maxY != nil {
 				li.Extent = orb.Bound{Min: orb.Point{*minX, *minY}, Max: orb.Point{*maxX, *maxY}}
 			}
@@ -335,7 +335,7 @@ type siteScan struct {
 
 func (x *siteScan) dest() []any {
 	s := &x.s
-	return []any{&s.ID, &s.Project, &s.Name, &s.NameEN, &s.District, &s.Zone, &x.precision, &s.Source,
+	return []any{&s.ID, &s.Project, &s.Name, &s.NameEN, &s.District, &s.Zone, &x.precision, &s.Source, &s.SourceEN,
 		&s.Schedule, &x.milestones, &x.attrs, &x.wkb}
 }
 

@@ -89,7 +89,7 @@ func LoadSyntheticWith(ctx context.Context, pool *pgxpool.Pool, o SynthOptions) 
 			return err
 		}
 		if _, err := tx.Exec(ctx, insertLayerSQL, o.Plan, SyntheticLayer, ord, "collection", sp.layerProject, 0,
-			"合成数据", "Synthetic sites", fmt.Sprintf("%d generated points for the scale run", o.N), "", ""); err != nil {
+			"合成数据", "Synthetic sites", fmt.Sprintf("%d generated points for the scale run", o.N), "", "", "", ""); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, dropSitesGeomIndexSQL); err != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"projectmap/internal/dataset"
 	"projectmap/internal/postgis"
 )
 
@@ -171,7 +172,11 @@ func PostGIS(tb testing.TB) *postgis.Store {
 
 func importedStore(tb testing.TB, dbURL string) *postgis.Store {
 	tb.Helper()
-	s, err := openImported(dbURL)
+	ds, err := loadDataset()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, err := openImported(dbURL, ds)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -179,11 +184,7 @@ func importedStore(tb testing.TB, dbURL string) *postgis.Store {
 	return s
 }
 
-func openImported(dbURL string) (*postgis.Store, error) {
-	ds, err := loadDataset()
-	if err != nil {
-		return nil, err
-	}
+func openImported(dbURL string, ds *dataset.Dataset) (*postgis.Store, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	s, err := postgis.Open(ctx, dbURL)
