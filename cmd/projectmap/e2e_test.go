@@ -186,6 +186,7 @@ func TestGDALReadsTheAPI(t *testing.T) {
 		return string(out)
 	}
 	t.Run("lists every collection", gdalCollections(gdal, base))
+	t.Run("one geometry type per collection", gdalGeometryTypes(gdal, base))
 	t.Run("counts", func(t *testing.T) {
 		for layer, n := range map[string]int{"intersections": 16, "old-communities": 74, "school-partnerships": 21, "water-pipelines": 6} {
 			out := gdal("-so", "OAPIF:"+base+"/ogc", layer)

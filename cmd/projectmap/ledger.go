@@ -12,8 +12,6 @@ import (
 	"log/slog"
 	"time"
 
-	"projectmap/geodata"
-	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/ledger"
 )
@@ -43,9 +41,9 @@ type session struct {
 // this is safe while a server runs on the same data directory: the
 // journal takes a lock for each append and the server follows the file.
 func openSession(ctx context.Context, o ledgerOpts, getenv func(string) string, stderr io.Writer) (*session, error) {
-	ds, err := dataset.Load(geodata.Files)
+	ds, err := o.store.loadGeodata()
 	if err != nil {
-		return nil, fmt.Errorf("loading geodata: %w", err)
+		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	store, err := openStore(ctx, *o.store, ds, log)

@@ -48,6 +48,7 @@ func TestServeOnPostGIS(t *testing.T) {
 			return string(out)
 		}
 		t.Run("GDAL lists every collection", gdalCollections(gdal, base))
+		t.Run("GDAL finds one geometry type per collection", gdalGeometryTypes(gdal, base))
 		if out := gdal("-so", "OAPIF:"+base+"/ogc", "intersections"); !strings.Contains(out, "Feature Count: 16") {
 			t.Errorf("GDAL on PostGIS: %s", out)
 		}

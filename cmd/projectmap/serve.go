@@ -13,9 +13,7 @@ import (
 	"net/url"
 	"time"
 
-	"projectmap/geodata"
 	"projectmap/internal/api"
-	"projectmap/internal/dataset"
 	"projectmap/web"
 )
 
@@ -94,9 +92,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // is given, else the embedded one under the data directory) and builds the
 // HTTP handler.
 func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Handler, *openedStore, error) {
-	ds, err := dataset.Load(geodata.Files)
+	ds, err := cfg.store.loadGeodata()
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading geodata: %w", err)
+		return nil, nil, err
 	}
 	webFS, err := fs.Sub(web.Dist, "dist")
 	if err != nil {

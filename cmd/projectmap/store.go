@@ -8,24 +8,46 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 
+	"projectmap/geodata"
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
 )
 
-// storeConfig is which store to open and how.
+// storeConfig is which store to open and how, and which geodata it serves.
 type storeConfig struct {
 	databaseURL string
 	dataDir     string
 	migrate     bool
+	// geodata is a directory laid out as geodata/ (cities/, plans/); ""
+	// is the geodata embedded in the binary. A second city is added there
+	// as data alone.
+	geodata string
 }
 
-// storeFlags adds --database-url, --data-dir and --migrate to fs.
+// loadGeodata loads the geodata the store serves.
+func (sc storeConfig) loadGeodata() (*dataset.Dataset, error) {
+	var files iofs.FS = geodata.Files
+	if sc.geodata != "" {
+		files = os.DirFS(sc.geodata)
+	}
+	ds, err := dataset.Load(files)
+	if err != nil {
+		return nil, fmt.Errorf("loading geodata: %w", err)
+	}
+	return ds, nil
+}
+
+// storeFlags adds --database-url, --data-dir, --migrate and --geodata to fs.
 func storeFlags(fs *flag.FlagSet, getenv func(string) string) *storeConfig {
 	var sc storeConfig
+	fs.StringVar(&sc.geodata, "geodata", getenv("PROJECTMAP_GEODATA"),
+		"serve the geodata of this directory (cities/, plans/, as in the source tree's geodata/) instead of the embedded one (env PROJECTMAP_GEODATA)")
 	fs.StringVar(&sc.databaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL/PostGIS URL (env DATABASE_URL); empty uses the embedded store")
 	fs.StringVar(&sc.dataDir, "data-dir", envOr(getenv, "PROJECTMAP_DATA_DIR", defaultDataDir(getenv)),
 		"where the embedded store keeps its ledger journal (env PROJECTMAP_DATA_DIR; default $XDG_DATA_HOME/projectmap, else ~/.local/share/projectmap)")

@@ -42,7 +42,7 @@ func TestEndpointsAnswer(t *testing.T) {
 			{"/ogc/collections/intersections/items?plan=xian-2024", "application/geo+json", []string{`"numberMatched":16`}},
 			{"/ogc/collections/old-communities/items/old-community-lintong-renhan", "application/geo+json", []string{`"name":"任韩小区"`}},
 			{"/api/projects", "application/json", []string{`"number":30`, `"category_name":"交通出行"`}},
-			{"/api/projects/4", "application/json", []string{`"charging_piles"`, `"collections":["charging-piles","parking"]`}},
+			{"/api/projects/4", "application/json", []string{`"charging_piles"`, `"collections":["charging-piles","charging-piles-zones","parking","parking-zones"]`}},
 			{"/api/projects?category=5", "application/json", []string{`"number":15`}},
 			{"/api/data-quality", "application/json", []string{`"parking_spaces"`, `"match":false`}},
 			{"/api/config", "application/json", []string{`"basemap"`, `"today":"2024-07-15"`, `"default_date":"2024-07-15"`, `"time_zone":"Asia/Shanghai"`, `"range":{"from":"2024-01-01","to":"2024-12-31"}`, `"tolerance":0.1`}},
@@ -180,8 +180,10 @@ func TestItemsFilters(t *testing.T) {
 			{"?district=临潼区", "old-communities", 16},
 			{"?project=15", "old-communities", 74},
 			{"?project=3", "old-communities", 0},
-			{"", "service-circles", 19},
-			{"?district=gaoxin", "service-circles", 1},
+			{"", "service-circles", 13},
+			{"", "service-circles-zones", 6},
+			{"?district=gaoxin", "service-circles", 0},
+			{"?district=gaoxin", "service-circles-zones", 1},
 			{"", "intersections", 16},
 			{"?bbox=73,18,135,54", "intersections", 16},
 			{"?bbox=100,20,101,21", "intersections", 0},
@@ -248,10 +250,12 @@ func TestEveryFeatureCarriesTheCommonProperties(t *testing.T) {
 
 func TestServiceCircleQuotasAddUpTo42(t *testing.T) {
 	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
-		it := decode[items](t, get(t, srv, "/ogc/collections/service-circles/items"))
 		var sum float64
-		for _, f := range it.Features {
-			sum += f.Properties["quantity"].(float64)
+		for _, layer := range []string{"service-circles", "service-circles-zones"} { // districts, zones
+			it := decode[items](t, get(t, srv, "/ogc/collections/"+layer+"/items"))
+			for _, f := range it.Features {
+				sum += f.Properties["quantity"].(float64)
+			}
 		}
 		if sum != 42 {
 			t.Errorf("service-circle quotas add up to %g, want 42", sum)

@@ -13,9 +13,20 @@ type dateRange struct {
 }
 
 // config tells the front end what it needs before its first request:
-// the basemap, the plan, the city's today and the date to open on.
+// the basemap, the plan (plan=, else the latest) and its city, every plan
+// there is (for the plan switcher), the city's today and the date to open
+// on, and where to centre the map.
 func (s *server) config(c echo.Context) error {
 	p, _, _, err := s.planQuery(c, jsonOnly)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	plans, err := s.cfg.Store.Plans(ctx)
+	if err != nil {
+		return err
+	}
+	districts, _, err := s.cityDistricts(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -28,14 +39,15 @@ func (s *server) config(c echo.Context) error {
 	return writeJSON(c, mediaJSON, map[string]any{
 		"basemap":      s.cfg.Basemap,
 		"plan":         p.ID,
-		"plans":        []string{p.ID},
+		"city":         planEntries([]domain.Plan{p})[0].City,
+		"plans":        planEntries(plans),
 		"year":         p.Year,
 		"today":        today,
 		"default_date": p.DefaultDateOn(today),
 		"time_zone":    p.TimeZone,
 		"range":        span,
 		"tolerance":    domain.Tolerance,
-		"center":       [2]float64{34.26, 108.94},
+		"center":       populationCenter(districts),
 		"zoom":         10,
 		"store":        s.cfg.Store.Kind(),
 	})

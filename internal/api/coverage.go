@@ -44,7 +44,7 @@ func (s *server) coverage(c echo.Context) error {
 	}
 	asCSV := format == "csv"
 	ctx := c.Request().Context()
-	districts, zones, err := s.cfg.Store.Districts(ctx)
+	districts, zones, err := s.cityDistricts(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -62,33 +62,44 @@ func (s *server) coverage(c echo.Context) error {
 	}
 	var metrics []coverageMetric
 	for _, l := range p.Layers {
-		if l.DerivedMetric == "" {
-			continue
+		if l.DerivedMetric == "" || l.Group != "" {
+			continue // a layer split off another (its zones) counts with it
 		}
 		metrics = append(metrics, coverageMetric{l.ID, l.Project, l.DerivedMetric, l.Title, l.TitleEN})
-		page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: l.ID})
-		if err != nil {
-			return err
-		}
-		for _, site := range page.Sites {
-			id, _ := site.Attrs["recipient"].(string)
-			r := byID[id]
-			if r == nil {
+		for _, g := range p.Layers {
+			if g.ID != l.ID && g.Group != l.ID {
 				continue
 			}
-			v := coverageValue{}
-			v.Quantity, _ = site.Attrs["quantity"].(float64)
-			if r.Population > 0 {
-				per := float64(int64(v.Quantity/float64(r.Population)*1e8+0.5)) / 1e3
-				v.Per100k = &per
+			page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: g.ID})
+			if err != nil {
+				return err
 			}
-			r.Values[l.ID] = v
+			cover(byID, l.ID, page.Sites)
 		}
 	}
 	if asCSV {
 		return writeCoverageCSV(c, p.ID, metrics, rows)
 	}
 	return writeJSON(c, mediaJSON, map[string]any{"plan": p.ID, "metrics": metrics, "rows": rows})
+}
+
+// cover puts the quantity of each site in the row of its recipient, under
+// the metric column of the layer.
+func cover(byID map[string]*coverageRow, layer string, sites []domain.Site) {
+	for _, site := range sites {
+		id, _ := site.Attrs["recipient"].(string)
+		r := byID[id]
+		if r == nil {
+			continue
+		}
+		v := coverageValue{}
+		v.Quantity, _ = site.Attrs["quantity"].(float64)
+		if r.Population > 0 {
+			per := float64(int64(v.Quantity/float64(r.Population)*1e8+0.5)) / 1e3
+			v.Per100k = &per
+		}
+		r.Values[layer] = v
+	}
 }
 
 func writeCoverageCSV(c echo.Context, plan string, metrics []coverageMetric, rows []*coverageRow) error {

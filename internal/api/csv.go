@@ -27,7 +27,7 @@ func writeCSV(c echo.Context, look *lookup, page domain.SitePage, iq itemsQuery)
 	common := []string{"id", "project", "name", "name_en", "district", "district_name", "zone",
 		"status", "planned", "planned_status", "due", "reported", "reported_status", "reported_on",
 		"reported_by", "report_source", "report_url", "report_id", "report_schedule",
-		"precision", "source", "lon", "lat"}
+		"precision", "source", "source_en", "lon", "lat"}
 	attrSet := map[string]any{}
 	for _, s := range sites {
 		for k, v := range s.Attrs {

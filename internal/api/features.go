@@ -18,7 +18,7 @@ var reserved = map[string]bool{
 	"id": true, "layer": true, "project": true, "name": true, "name_en": true,
 	"district": true, "district_name": true, "district_name_en": true, "zone": true,
 	"zone_name": true, "zone_name_en": true, "status": true, "progress": true, "precision": true,
-	"source": true, "schedule": true, "milestones": true, "plan": true,
+	"source": true, "source_en": true, "schedule": true, "milestones": true, "plan": true,
 	"planned": true, "planned_status": true, "due": true, "reported": true, "reported_status": true,
 	"reported_on": true, "reported_by": true, "report_source": true, "report_url": true,
 	"report_id": true, "report_schedule": true,
@@ -118,7 +118,7 @@ func (l *lookup) featureInto(props []prop, anys []any, s domain.Site, r *domain.
 		strProp("zone", s.Zone), strProp("zone_name", zoneName), strProp("zone_name_en", zoneNameEN),
 	)
 	props = l.tracking(props, s, r, asof)
-	props = append(props, strProp("precision", string(s.Precision)), strProp("source", s.Source), strProp("schedule", s.Schedule))
+	props = append(props, strProp("precision", string(s.Precision)), strProp("source", s.Source), strProp("source_en", s.SourceEN), strProp("schedule", s.Schedule))
 	f := feature{id: s.ID, geometry: s.Geometry, props: props, anys: anys}
 	if len(s.Milestones) > 0 {
 		f.addAny("milestones", s.Milestones)

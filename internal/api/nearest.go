@@ -94,8 +94,9 @@ func (s *server) nearest(c echo.Context) error {
 	}
 	return writeJSON(c, mediaJSON, map[string]any{
 		"plan": p.ID, "from": from, "to": to, "walk_15_min_meters": walk15,
-		"note": "straight-line distances between the recorded positions; most positions are estimates (see precision), so treat them as indicative",
-		"rows": rows,
+		"note":    "按记录的位置量直线距离;多数位置是估计的(见位置精度),距离只供参考",
+		"note_en": "straight-line distances between the recorded positions; most positions are estimates (see precision), so treat them as indicative",
+		"rows":    rows,
 	})
 }
 

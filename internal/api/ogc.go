@@ -56,17 +56,25 @@ func (s *server) conformance(c echo.Context) error {
 }
 
 type collectionDoc struct {
-	ID          string   `json:"id"`
-	Title       string   `json:"title"`
-	TitleEN     string   `json:"title_en"`
-	Description string   `json:"description"`
-	Project     int      `json:"project"`
-	Category    int      `json:"category"`
-	Features    int      `json:"features"`
-	ItemType    string   `json:"itemType"`
-	CRS         []string `json:"crs"`
-	Extent      *extent  `json:"extent,omitempty"`
-	Links       []link   `json:"links"`
+	ID            string `json:"id"`
+	Title         string `json:"title"`
+	TitleEN       string `json:"title_en"`
+	Description   string `json:"description"`
+	DescriptionEN string `json:"description_en"` // Description is in Chinese
+	Project       int    `json:"project"`
+	Category      int    `json:"category"`
+	Features      int    `json:"features"`
+	ItemType      string `json:"itemType"`
+	// GeometryType is the GeoJSON type of every located feature; a
+	// collection has one (clients such as GDAL type a layer by its first
+	// features). Omitted while no feature is located.
+	GeometryType string `json:"geometryType,omitempty"`
+	// Group is the collection this one was split from by geometry type;
+	// the map shows the two as one layer.
+	Group  string   `json:"group,omitempty"`
+	CRS    []string `json:"crs"`
+	Extent *extent  `json:"extent,omitempty"`
+	Links  []link   `json:"links"`
 }
 
 type extent struct {
@@ -83,9 +91,9 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 		suffix = "?plan=" + url.QueryEscape(p.ID)
 	}
 	doc := collectionDoc{
-		ID: info.ID, Title: info.Title, TitleEN: info.TitleEN, Description: info.Description,
+		ID: info.ID, Title: info.Title, TitleEN: info.TitleEN, Description: info.Description, DescriptionEN: info.DescriptionEN,
 		Project: info.Project, Category: info.Category, Features: info.Count,
-		ItemType: "feature", CRS: []string{crs84},
+		ItemType: "feature", GeometryType: info.GeometryType, Group: info.Group, CRS: []string{crs84},
 		Links: []link{
 			{b + "/ogc/collections/" + info.ID + suffix, "self", mediaJSON, info.TitleEN},
 			{b + "/ogc/collections/" + info.ID + "/items" + suffix, "items", mediaGeoJSON, info.TitleEN + " (GeoJSON)"},
@@ -184,11 +192,11 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 		return iq, err
 	}
 	if q.Get("district") != "" {
-		districts, zones, err := s.cfg.Store.Districts(c.Request().Context())
+		districts, zones, err := s.cityDistricts(c.Request().Context(), p)
 		if err != nil {
 			return iq, err
 		}
-		if sq.District, err = parseDistrict(q, districts, zones); err != nil {
+		if sq.District, err = parseDistrict(q, p, districts, zones); err != nil {
 			return iq, err
 		}
 	}
@@ -218,7 +226,7 @@ func (s *server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	districts, zones, err := s.cfg.Store.Districts(ctx)
+	districts, zones, err := s.cityDistricts(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -319,7 +327,7 @@ func (s *server) item(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	districts, zones, err := s.cfg.Store.Districts(ctx)
+	districts, zones, err := s.cityDistricts(ctx, p)
 	if err != nil {
 		return err
 	}

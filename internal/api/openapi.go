@@ -39,7 +39,7 @@ func (s *server) openAPI(c echo.Context) error {
 				param("bbox", "minLon,minLat,maxLon,maxLat in CRS84", oa{"type": "array", "minItems": 4, "maxItems": 6, "items": oa{"type": "number"}}),
 				limitParam(), offsetParam(),
 				param("project", "project number", oa{"type": "integer", "minimum": 1}),
-				param("district", "district adcode, zone id, or name", str),
+				param("district", "district adcode, zone id, or name, of the plan's city", str),
 				param("status", "tracking status on asof (filtered by the store)", trackingSchema()),
 				param("f", "format: json (GeoJSON, the default) or csv (the same columns, UTF-8 with BOM)", oa{"type": "string", "enum": []string{"json", "csv"}}),
 			},
@@ -58,7 +58,7 @@ func (s *server) openAPI(c echo.Context) error {
 		"info": oa{
 			"title":       "projectmap OGC API – Features and reports API",
 			"version":     "1.1.0",
-			"description": "Sites of " + p.Title + ", with the plan's schedule and the agencies' progress reports kept apart. Every feature carries project, name, district, precision, source and " + featureFields + ".",
+			"description": "Sites of " + p.Title + ", with the plan's schedule and the agencies' progress reports kept apart. Every feature carries project, name, district, precision, source (in Chinese) with source_en (the same in English) and " + featureFields + ". Notes are Chinese in note, English in note_en.",
 			"license":     oa{"name": "data: see geodata/NOTICE.md"},
 		},
 		"servers": []oa{{"url": base(c) + "/ogc"}},

@@ -231,8 +231,10 @@ func parseProject(q url.Values, p domain.Plan) (int, error) {
 }
 
 // parseDistrict accepts an adcode, a zone id, or a district or zone name
-// in Chinese or English, and returns the adcode or zone id.
-func parseDistrict(q url.Values, districts []domain.District, zones []domain.Zone) (string, error) {
+// in Chinese or English, of plan p's city (districts and zones), and
+// returns the adcode or zone id. Another city's district is refused, not
+// answered with nothing.
+func parseDistrict(q url.Values, p domain.Plan, districts []domain.District, zones []domain.Zone) (string, error) {
 	v := strings.TrimSpace(q.Get("district"))
 	if v == "" {
 		return "", nil
@@ -247,5 +249,5 @@ func parseDistrict(q url.Values, districts []domain.District, zones []domain.Zon
 			return z.ID, nil
 		}
 	}
-	return "", domain.Invalid("district", "%q is not a district adcode, zone id or name", v)
+	return "", domain.Invalid("district", "%q is not a district adcode, zone id or name of %s (plan %s)", v, p.CityEN, p.ID)
 }

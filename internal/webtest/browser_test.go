@@ -519,6 +519,8 @@ func TestMapInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("split layers show as one", func(t *testing.T) { testGroups(t, ctx, base) })
+
 	// "Put it in my story": a reporter frames the 保交楼 developments on a
 	// date, copies the embed code, and the article shows the bare map.
 	t.Run("embed code", func(t *testing.T) {

@@ -15,7 +15,7 @@
 import L from './leaflet-setup.js'
 import './style.css'
 import { t, pick, setLang, lang } from './i18n.js'
-import { esc, getJSON, dateSteps, stepIndex, validDate, debounce } from './util.js'
+import { esc, getJSON as fetchJSON, dateSteps, stepIndex, validDate, debounce } from './util.js'
 import { parseHash, formatHash } from './state.js'
 import { clusterIcon, choroplethScale } from './draw.js'
 import { drawFeature, drawBase, featureId } from './layerdraw.js'
@@ -27,6 +27,7 @@ import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens }
 import { isEmbedHash, pageURL, badgeHTML } from './embed.js'
 import { embedDialog } from './embeddialog.js'
 import { pictureDialog } from './picturedialog.js'
+import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -72,8 +73,12 @@ const S = {
   panel: null,
   legendOpen: !PHONE.matches && !EMBED,
   searchLoadedFor: '',
+  // planParam is the plan= every request carries ('' with one plan only).
+  planParam: '',
 }
 const LY = new Map()
+const getJSON = (url) => fetchJSON(withPlan(url, S.planParam))
+let renderPlans = () => {}
 let map = null
 let legend = null
 let badge = null
@@ -96,13 +101,16 @@ async function boot() {
   wireStatic()
   let cfg
   try {
-    cfg = await getJSON('/api/config')
+    cfg = await getJSON(withPlan('/api/config', hs.plan)).catch(() => getJSON('/api/config'))
   } catch (e) {
     showNotice(t('loadFailed')('/api/config'), false)
     console.error(e)
     return
   }
   S.config = cfg
+  S.planParam = planParam(cfg, hs.plan === cfg.plan ? hs.plan : '')
+  renderPlans = planSwitch($('.pm-nav'), cfg, choosePlan)
+  applyStaticText()
   ingestConfig(cfg)
   S.date = clampDate(hs.date || S.defaultDate)
   S.project = hs.project
@@ -124,8 +132,8 @@ async function boot() {
   ingestProjects(projects, S.date)
   renderBadge()
   ingestCollections(collections)
-  const wanted = hs.layers ?? DEFAULT_LAYERS
-  S.on = new Set(wanted.filter((id) => S.info.has(id) && id !== BASE_LAYER))
+  const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
+  S.on = new Set(wanted.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
   renderLayerPanel()
   renderProjects()
   renderLegend()
@@ -187,8 +195,16 @@ function ingestCollections(res) {
 
 const category = (n) => S.categories.find((c) => c.number === n)
 const isBase = (id) => !(S.info.get(id) || {}).project
-const isDerived = (id) => DERIVED.has(id) || !!(S.info.get(id) || {}).derived_metric
 const isOn = (id) => id === BASE_LAYER || S.on.has(id)
+// A layer split off another by geometry type names it in group (zone
+// points beside district areas, lines beside points): the map shows,
+// toggles and counts the two as one, with one row in the layer list.
+const groupOf = (id) => {
+  const g = (S.info.get(id) || {}).group
+  return g && S.info.has(g) ? g : id
+}
+const members = (id) => S.collections.filter((c) => c.id === id || groupOf(c.id) === id).map((c) => c.id)
+const isDerived = (id) => DERIVED.has(groupOf(id)) || !!(S.info.get(id) || {}).derived_metric
 
 // ---------- map ----------
 
@@ -352,27 +368,33 @@ function renderKey(id) {
   return `${ly.asof}|${lang()}|${isDerived(id) ? derivedStack(id) : ''}|${ly.data ? ly.data.features.length : 0}`
 }
 
+// setLayerOn turns a layer on or off, together with its group.
 function setLayerOn(id, on) {
   if (id === BASE_LAYER || !S.info.has(id)) return
-  if (on === S.on.has(id)) return
-  if (on) S.on.add(id)
-  else S.on.delete(id)
-  const box = document.querySelector(`#pm-layers input[data-layer="${id}"]`)
+  const ids = members(groupOf(id)).filter((m) => on !== S.on.has(m))
+  if (!ids.length) return
+  for (const m of ids) {
+    if (on) S.on.add(m)
+    else S.on.delete(m)
+  }
+  const box = document.querySelector(`#pm-layers input[data-layer="${groupOf(id)}"]`)
   if (box) box.checked = on
-  if (on) showLayer(id)
-  else render(id)
-  if (isDerived(id)) for (const other of S.on) if (other !== id && isDerived(other) && LY.get(other).group) render(other)
+  for (const m of ids) {
+    if (on) showLayer(m)
+    else render(m)
+  }
+  if (ids.some(isDerived)) for (const other of S.on) if (!ids.includes(other) && isDerived(other) && LY.get(other).group) render(other)
   renderLegend()
   updateHash()
 }
 
 // ---------- layers: drawing ----------
 
+// derivedStack is the place of the layer's group among the allocation
+// layers shown, so that their badges at one place do not overlap.
 function derivedStack(id) {
-  return Math.max(
-    0,
-    S.collections.filter((c) => isDerived(c.id) && S.on.has(c.id)).map((c) => c.id).indexOf(id),
-  )
+  const groups = [...new Set(S.collections.filter((c) => isDerived(c.id) && S.on.has(c.id)).map((c) => groupOf(c.id)))]
+  return Math.max(0, groups.indexOf(groupOf(id)))
 }
 
 function render(id) {
@@ -601,13 +623,22 @@ function currentState() {
   const c = map.getCenter()
   return {
     view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng },
-    layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id)),
+    layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id) && groupOf(id) === id),
     date: S.date,
     project: S.project,
     status: S.filter,
+    plan: S.planParam || null,
     lang: lang(),
     embed: EMBED,
   }
+}
+
+// choosePlan opens the map on another plan: its city's view, default
+// layers and no project, in a new history entry (Back returns).
+function choosePlan(id) {
+  const hash = formatHash({ ...currentState(), view: null, layers: null, project: null, plan: id })
+  history.pushState(null, '', location.pathname + location.search + hash)
+  location.reload()
 }
 
 function updateHash() {
@@ -660,10 +691,11 @@ function renderBadge() {
 }
 
 async function applyHash(hs) {
+  if (wantsPlan(S.config, hs.plan)) return location.reload()
   if (hs.lang && hs.lang !== lang()) switchLang(hs.lang)
   if (hs.view) map.setView([hs.view.lat, hs.view.lng], hs.view.zoom, { animate: false })
   if (hs.layers) {
-    const want = new Set(hs.layers.filter((id) => S.info.has(id) && id !== BASE_LAYER))
+    const want = new Set(hs.layers.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
     for (const id of [...S.on]) if (!want.has(id)) setLayerOn(id, false)
     for (const id of want) setLayerOn(id, true)
   }
@@ -688,13 +720,14 @@ function switchLang(l) {
   renderFilterControl()
   embedDlg.render()
   pictureDlg.render()
+  renderPlans()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
 }
 
 function applyStaticText() {
-  document.title = t('title')
-  $('#pm-title').textContent = t('title')
+  document.title = planTitle(S.config)
+  $('#pm-title').textContent = planTitle(S.config)
   $('#pm-short').textContent = t('shortTitle')
   for (const tab of ['projects', 'layers']) {
     $(`#pm-btn-${tab}`).textContent = t(tab)
@@ -847,9 +880,12 @@ function hideNotice() {
 
 // ---------- layer panel ----------
 
+// layerCount is the number of features of a layer and its group, once
+// all of them are loaded.
 function layerCount(id) {
-  const ly = LY.get(id)
-  return ly && ly.data ? ly.data.numberMatched ?? ly.data.features.length : null
+  const lys = members(id).map((m) => LY.get(m))
+  if (lys.some((ly) => !ly || !ly.data)) return null
+  return lys.reduce((n, ly) => n + (ly.data.numberMatched ?? ly.data.features.length), 0)
 }
 
 function layerMeta(c) {
@@ -862,7 +898,7 @@ function layerMeta(c) {
 function layerRow(c) {
   const base = c.id === BASE_LAYER
   return (
-    `<label class="pm-layer"><input type="checkbox" data-layer="${esc(c.id)}"${isOn(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
+    `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${isOn(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
     `<span class="pm-layer-text"><span class="pm-layer-name">${esc(pick(c, 'title'))}</span>` +
     `<span class="pm-layer-meta" data-meta="${esc(c.id)}">${esc(layerMeta(c))}</span></span></label>`
   )
@@ -871,6 +907,7 @@ function layerRow(c) {
 function renderLayerPanel() {
   const groups = new Map()
   for (const c of S.collections) {
+    if (groupOf(c.id) !== c.id) continue // shown in its group's row
     const k = isBase(c.id) ? -1 : c.category || 0
     if (!groups.has(k)) groups.set(k, [])
     groups.get(k).push(c)
@@ -887,6 +924,7 @@ function renderLayerPanel() {
 }
 
 function updateLayerCount(id) {
+  id = groupOf(id)
   const el = document.querySelector(`#pm-layers [data-meta="${id}"]`)
   const c = S.info.get(id)
   if (el && c) el.textContent = layerMeta(c)

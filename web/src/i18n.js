@@ -11,6 +11,10 @@ const zh = {
   close: '关闭',
   langSwitch: 'EN',
   langSwitchLabel: 'Switch to English',
+  // The plan switcher (planswitch.js), shown when there is more than one plan.
+  planName: (city, year) => `${city} ${year}年`,
+  planTitle: (city, year) => `${city}${year}年为民实事地图`,
+  planSwitchLabel: '选择城市和年份',
   search: '搜索项目、小区、区县…',
   searchLabel: '搜索',
   allCategories: '全部',
@@ -223,6 +227,9 @@ const en = {
   close: 'Close',
   langSwitch: '中文',
   langSwitchLabel: '切换到中文',
+  planName: (city, year) => `${city} ${year}`,
+  planTitle: (city, year) => `${city} ${year} Livelihood Projects Map`,
+  planSwitchLabel: 'Choose a city and year',
   search: 'Search projects, places, districts…',
   searchLabel: 'Search',
   allCategories: 'All',
@@ -437,9 +444,23 @@ export function t(key) {
   return STRINGS[current][key]
 }
 
-// pick returns obj[field + '_en'] in English mode when it is set, else obj[field].
+// pick returns obj[field + '_en'] in English mode and obj[field] (the
+// Chinese) otherwise, each falling back to the other when it is missing.
 export function pick(obj, field) {
   if (!obj) return ''
-  if (current === 'en' && obj[field + '_en']) return obj[field + '_en']
-  return obj[field] ?? ''
+  const zh = obj[field]
+  const en = obj[field + '_en']
+  if (current === 'en' && en) return en
+  return zh || en || (zh ?? '')
+}
+
+// pickList is pick for a list written item by item in both languages
+// (a project's notes and notes_en): the chosen language's list when it
+// has items, else the other.
+export function pickList(obj, field) {
+  if (!obj) return []
+  const zh = Array.isArray(obj[field]) ? obj[field] : []
+  const en = Array.isArray(obj[field + '_en']) ? obj[field + '_en'] : []
+  if (current === 'en' && en.length) return en
+  return zh.length ? zh : en
 }

@@ -4,7 +4,7 @@
 // timeline with the date marked, and a plain-words precision note with
 // its source.
 
-import { t, pick, lang } from './i18n.js'
+import { t, pick, pickList, lang } from './i18n.js'
 import { esc, num } from './util.js'
 import { precisionOf, APPROX } from './draw.js'
 import { featureTrackingHTML, projectTrackingHTML } from './tracking.js'
@@ -116,11 +116,16 @@ export function popupHTML({ props, layerInfo, project, category, asof, today }) 
   if (schedules.length) {
     h += `<h4>${esc(t('timeline'))}</h4>${timelineHTML(schedules, asof, today)}`
   }
-  const extra = ['as_written', 'note'].map((k) => (attrValue(props[k]) ? `<p><b>${esc(t('attrs')[k])}${t('colon')}</b>${attrValue(props[k])}</p>` : '')).join('')
+  // The note is written in both languages (note, note_en); as_written is the plan's own words.
+  const extra = ['as_written', 'note']
+    .map((k) => [k, attrValue(k === 'note' ? pick(props, 'note') : props[k])])
+    .map(([k, v]) => (v ? `<p class="pm-pop-${k === 'note' ? 'note' : 'written'}"><b>${esc(t('attrs')[k])}${t('colon')}</b>${v}</p>` : ''))
+    .join('')
   if (extra) h += `<div class="pm-pop-extra">${extra}</div>`
   const precText = t('precision')[precision] || precision
   h += `<p class="pm-precision${APPROX.has(precision) ? ' pm-approx-note' : ''}">${esc(precText)}</p>`
-  if (props.source) h += `<p class="pm-source"><b>${esc(t('source'))}${t('colon')}</b>${esc(props.source)}</p>`
+  const source = pick(props, 'source')
+  if (source) h += `<p class="pm-source"><b>${esc(t('source'))}${t('colon')}</b>${esc(source)}</p>`
   h += '</div>'
   return h
 }
@@ -140,8 +145,9 @@ export function projectCardHTML({ project, category, asof, today, hasSites }) {
   const schedules = project.schedules || []
   h += `<h4>${esc(t('timeline'))}</h4>`
   h += schedules.length ? timelineHTML(schedules, asof, today) : `<p class="pm-muted">${esc(t('noSchedule'))}</p>`
-  if (project.notes && project.notes.length) {
-    h += `<details><summary>${esc(t('notes'))}</summary><ul>${project.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></details>`
+  const notes = pickList(project, 'notes')
+  if (notes.length) {
+    h += `<details class="pm-notes"><summary>${esc(t('notes'))}</summary><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></details>`
   }
   return h
 }

@@ -1,9 +1,10 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>]&lang=zh|en[&embed=1]
+//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>][&plan=<id>]&lang=zh|en[&embed=1]
 //
 // Missing keys mean "default"; "layers=" (empty) means no optional layer;
-// status= shows only the projects and places of one tracking status.
+// status= shows only the projects and places of one tracking status;
+// plan= names the plan (the server's latest when missing).
 // embed=1 (always last) shows the bare map for an <iframe> in an article.
 
 import { validDate } from './util.js'
@@ -13,7 +14,7 @@ const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, layers: null, date: null, project: null, status: '', lang: null, embed: false }
+  const out = { view: null, layers: null, date: null, project: null, status: '', plan: null, lang: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -48,6 +49,9 @@ export function parseHash(hash) {
       case 'status':
         if (TRACKING.includes(val)) out.status = val
         break
+      case 'plan':
+        if (ID_RE.test(val)) out.plan = val
+        break
       case 'lang':
         if (val === 'zh' || val === 'en') out.lang = val
         break
@@ -60,15 +64,17 @@ export function parseHash(hash) {
 }
 
 // formatHash writes a state as a hash; coordinates keep 5 decimals (~1 m).
+// Null layers (a new plan's) are left out: the default layers.
 export function formatHash(st) {
   const parts = []
   if (st.view) {
     parts.push(`map=${st.view.zoom}/${st.view.lat.toFixed(5)}/${st.view.lng.toFixed(5)}`)
   }
-  parts.push(`layers=${st.layers.join(',')}`)
+  if (st.layers) parts.push(`layers=${st.layers.join(',')}`)
   if (st.date) parts.push(`date=${st.date}`)
   if (st.project) parts.push(`project=${st.project}`)
   if (st.status) parts.push(`status=${st.status}`)
+  if (st.plan) parts.push(`plan=${st.plan}`)
   parts.push(`lang=${st.lang}`)
   if (st.embed) parts.push('embed=1')
   return '#' + parts.join('&')
