@@ -56,7 +56,10 @@ var (
 // (f, the format, is always one) and returns them with the format asked
 // for: "json" when f is absent or names JSON or GeoJSON.
 func query(c echo.Context, formats []string, allowed ...string) (url.Values, string, error) {
-	q := c.QueryParams()
+	q, err := queryValues(c)
+	if err != nil {
+		return nil, "", err
+	}
 	if err := checkParams(q, append([]string{"f"}, allowed...)...); err != nil {
 		return nil, "", err
 	}

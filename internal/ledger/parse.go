@@ -268,7 +268,10 @@ func jsonField(err error) string {
 		return te.Field
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return strings.Trim(f, `"`)
+		if f = strings.Trim(f, `"`); f != "" {
+			return f
+		}
+		return `""` // a field with an empty name, named as written
 	}
 	return "body"
 }

@@ -5,14 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"projectmap/internal/dataset"
 	"projectmap/internal/postgis"
@@ -24,9 +24,15 @@ const EnvURL = "TEST_DATABASE_URL"
 // hint says how to run the PostGIS tests; it ends every skip message.
 const hint = "set " + EnvURL + "=postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable to run the PostGIS tests"
 
-// dbPrefix starts the name of every scratch database, followed by the pid
-// of the test binary that made it, so that leftovers can be recognised.
+// dbPrefix starts the name of every scratch database, followed by "t",
+// the Unix time it was made and a random suffix, so that leftovers can be
+// recognised and aged without asking who made them.
 const dbPrefix = "projectmap_test_"
+
+// staleAge is how old a scratch database must be before a sweep drops it:
+// far longer than any test run, so that another run's live database, on
+// a server shared across machines or process namespaces, is never taken.
+const staleAge = 6 * time.Hour
 
 var server struct {
 	once   sync.Once
@@ -50,7 +56,7 @@ func serverURL() (string, string) {
 			return
 		}
 		s.Close()
-		sweep(ctx, server.url)
+		sweep(ctx, server.url, time.Now())
 	})
 	return server.url, server.reason
 }
@@ -94,7 +100,7 @@ func newDatabase(tb testing.TB, migrate bool) (dbURL, name string) {
 	server := requireServer(tb)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	name = scratchName()
+	name = scratchName(time.Now())
 	dbURL, err := postgis.CreateDatabase(ctx, server, name)
 	if err != nil {
 		tb.Fatalf("creating scratch database: %v", err)
@@ -123,42 +129,70 @@ func dropDatabase(tb testing.TB, name string) {
 	}
 }
 
-func scratchName() string {
+func scratchName(now time.Time) string {
 	b := make([]byte, 4)
 	rand.Read(b)
-	return fmt.Sprintf("%s%d_%s", dbPrefix, os.Getpid(), hex.EncodeToString(b))
+	return fmt.Sprintf("%st%d_%s", dbPrefix, now.Unix(), hex.EncodeToString(b))
 }
 
-// sweep drops scratch databases left by test binaries that died before
-// cleaning up: their pid no longer runs. Only on a server on this machine,
-// where the pid means something.
-func sweep(ctx context.Context, serverURL string) {
-	if !local(serverURL) {
-		return
-	}
+// sweep drops scratch databases left by test runs that died before
+// cleaning up. A run drops the databases it made itself (NewDatabase's
+// cleanup); the sweep takes only those older than staleAge, never judging
+// liveness by pid, which means nothing on a server shared across process
+// namespaces.
+func sweep(ctx context.Context, serverURL string, now time.Time) {
 	names, err := postgis.Databases(ctx, serverURL, dbPrefix)
-	if err != nil {
-		return
-	}
-	for _, name := range names {
-		pid, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(name, dbPrefix), "_", 2)[0])
-		if err != nil || pid <= 0 || pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH {
-			continue
-		}
-		postgis.DropDatabase(ctx, serverURL, name)
+	if err == nil {
+		sweepNames(ctx, serverURL, names, now)
 	}
 }
 
-func local(serverURL string) bool {
-	u, err := url.Parse(serverURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return false
+// sweepNames drops those of names that are older than staleAge at now.
+func sweepNames(ctx context.Context, serverURL string, names []string, now time.Time) {
+	for _, name := range names {
+		made, ok := madeAt(name)
+		if !ok {
+			// An older name, without its time: the server knows when
+			// the database's files were written.
+			var err error
+			if made, err = createdOnServer(ctx, serverURL, name); err != nil {
+				continue
+			}
+		}
+		if now.Sub(made) > staleAge {
+			postgis.DropDatabase(ctx, serverURL, name)
+		}
 	}
-	switch u.Hostname() {
-	case "127.0.0.1", "localhost", "::1", "":
-		return true
+}
+
+// madeAt reads the time in a scratch database's name, if it has one.
+func madeAt(name string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(name, dbPrefix+"t")
+	if !ok {
+		return time.Time{}, false
 	}
-	return false
+	secs, _, _ := strings.Cut(rest, "_")
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
+}
+
+// createdOnServerSQL is when database $1 was created: its PG_VERSION file
+// is written then and never again. Reading it needs a superuser or
+// pg_read_server_files; without either the database is left alone.
+const createdOnServerSQL = `SELECT (pg_stat_file('base/' || oid || '/PG_VERSION')).modification FROM pg_database WHERE datname = $1`
+
+func createdOnServer(ctx context.Context, serverURL, name string) (time.Time, error) {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer conn.Close(ctx)
+	var t time.Time
+	err = conn.QueryRow(ctx, createdOnServerSQL, name).Scan(&t)
+	return t, err
 }
 
 // PostGIS returns a PostGIS store holding the geodata, built from the real
