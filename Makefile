@@ -4,7 +4,7 @@ ADDR    ?= :8080
 BIN     := bin/projectmap
 WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
 
-.PHONY: run build test bench load bench-writes check-data web deps districts metro clean
+.PHONY: run build test fuzz bench load bench-writes check-data web deps districts metro clean
 
 # PostGIS: make db, make run-postgis, make bench-postgis (see Makefile.postgis).
 include Makefile.postgis
@@ -22,13 +22,26 @@ build: web
 test: web deps db
 	$(GO) vet ./...
 	$(GO) run ./cmd/projectmap data check
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 25m ./...
+
+# Each fuzz target for FUZZTIME (CI runs them for 10s each after make
+# test); their seed corpora are under each package's testdata/fuzz/, and a
+# failing input found is written there too, to be committed with the fix.
+FUZZTIME ?= 60s
+FUZZ_TARGETS = ./internal/api:FuzzQueryString ./internal/api:FuzzBBox ./internal/api:FuzzAsOf \
+	./internal/api:FuzzItemsQuery ./internal/api:FuzzFeatureID \
+	./internal/ledger:FuzzParseCSV ./internal/ledger:FuzzParseJSON ./internal/postgis:FuzzCollection
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
 
 # Go benchmarks (the in-process ones 8 times, summarised by benchstat as
 # medians), the PostGIS and embedded-store benchmarks (which report their
 # own medians), the synthetic scale run at 10k, 100k and 1M sites, the
 # status=behind page at 100k synthetic sites of which half carry reports,
-# then the loopback load runs of `make load`.
+# then the loopback load runs of `make load` and the report writes.
 bench: build db bin/loadgen
 	$(GO) test -run '^$$' -bench . -benchmem -count 8 ./internal/api/ > bin/bench-api.txt
 	$(GO) tool benchstat bin/bench-api.txt
@@ -36,16 +49,38 @@ bench: build db bin/loadgen
 	$(GO) run ./cmd/projectmap data synth --scale --database-url '$(TEST_DATABASE_URL)'
 	$(GO) run ./cmd/projectmap data synth --features 100000 --reports 0.5 --status behind --database-url '$(TEST_DATABASE_URL)'
 	@$(MAKE) --no-print-directory load
-
-# Loopback load: 10 s of the biggest layer's items against the built binary
-# (requests/s, p50/p99 and the server's RSS, on a throwaway data
-# directory), then the report writes (bench-writes).
-LOAD_ADDR ?= 127.0.0.1:18080
-load: build db bin/loadgen
-	@tmp=$$(mktemp -d); ./$(BIN) serve --addr $(LOAD_ADDR) --data-dir $$tmp 2>/dev/null & pid=$$!; \
-	trap "kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp" EXIT; \
-	./bin/loadgen -url http://$(LOAD_ADDR)/ogc/collections/old-communities/items -c 16 -d 10s -pid $$pid
 	@$(MAKE) --no-print-directory bench-writes
+
+# Loopback load, not in CI. On each store of LOAD_STORES (the embedded one
+# on a throwaway data directory; PostGIS in a scratch database $(LOAD_DB),
+# into which the server imports the geodata at start, dropped afterwards):
+# LOAD_C connections for LOAD_D of mixed reads (cmd/loadgen/mix.go), then
+# LOAD_RESETS clients that reset their connections mid-request, then one
+# request that must be served within 100 ms. Prints requests/s, p50/p99,
+# 5xx, socket errors and the server's RSS; fails on any 5xx or error.
+# A smoke run: make load LOAD_D=5s LOAD_STORES=embedded.
+LOAD_ADDR   ?= 127.0.0.1:18080
+LOAD_DB     ?= projectmap_load
+LOAD_STORES ?= embedded postgis
+LOAD_C      ?= 200
+LOAD_D      ?= 60s
+LOAD_RESETS ?= 200
+LOAD_URL     = postgres://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(LOAD_DB)?sslmode=disable
+load: build db bin/loadgen
+	@tmp=$$(mktemp -d); pid=; rc=0; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$tmp; $(PSQL) -d postgres -c "DROP DATABASE IF EXISTS \"$(LOAD_DB)\" WITH (FORCE)"' EXIT; \
+	for store in $(LOAD_STORES); do \
+	  if [ $$store = postgis ]; then \
+	    PGOPTIONS=--client-min-messages=warning $(PSQL) -d postgres -c 'DROP DATABASE IF EXISTS "$(LOAD_DB)" WITH (FORCE)' -c 'CREATE DATABASE "$(LOAD_DB)"' || exit 1; \
+	    $(PSQL) -d $(LOAD_DB) -c 'CREATE EXTENSION postgis' || exit 1; \
+	    where="--database-url $(LOAD_URL)"; \
+	  else where="--data-dir $$tmp/data"; fi; \
+	  echo "== load: $$store store, $(LOAD_C) connections for $(LOAD_D), then $(LOAD_RESETS) resets =="; \
+	  ./$(BIN) serve --addr $(LOAD_ADDR) $$where 2>$$tmp/$$store.log & pid=$$!; \
+	  ./bin/loadgen -mix -url http://$(LOAD_ADDR) -c $(LOAD_C) -d $(LOAD_D) -resets $(LOAD_RESETS) -wait 180s -pid $$pid || rc=1; \
+	  echo "server log   $$(grep -c '"status":5' $$tmp/$$store.log) lines 5xx, $$(grep -c '"status":499' $$tmp/$$store.log) lines 499"; \
+	  kill $$pid; wait $$pid 2>/dev/null; pid=; \
+	done; exit $$rc
 
 bin/loadgen: $(wildcard cmd/loadgen/*.go)
 	$(GO) build -o $@ ./cmd/loadgen

@@ -1,5 +1,6 @@
 // Bundles src/app.js (Leaflet, markercluster, our code and all CSS) into
-// dist/app.js + dist/app.css and copies src/index.html to dist/. Output is
+// dist/app.js + dist/app.css, src/head.js (run before the page is drawn)
+// into dist/head.js, and copies src/index.html to dist/. Output is
 // deterministic: same sources, same bytes. Run with `npm run build`.
 import * as esbuild from 'esbuild'
 import { copyFile, mkdir } from 'node:fs/promises'
@@ -22,7 +23,7 @@ const noImages = {
 await mkdir(path.join(here, 'dist'), { recursive: true })
 const result = await esbuild.build({
   absWorkingDir: here,
-  entryPoints: { app: 'src/app.js' },
+  entryPoints: { app: 'src/app.js', head: 'src/head.js' },
   outdir: 'dist',
   bundle: true,
   minify: true,

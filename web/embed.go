@@ -5,8 +5,8 @@ package web
 
 import "embed"
 
-// Dist is the built front end: dist/index.html, dist/app.js and
-// dist/app.css. On a fresh clone before `npm run build` it holds only
+// Dist is the built front end: dist/index.html, dist/head.js, dist/app.js
+// and dist/app.css. On a fresh clone before `npm run build` it holds only
 // index.html (committed), so the Go code compiles; the page then loads
 // without its script until the bundle is built.
 //

@@ -9,6 +9,12 @@
 // the bearer token read from -token-file, and counts only when answered
 // 201, which the server sends once the report is durable. That measures
 // report writes per second.
+//
+// With -mix, -url is the server's base URL and the workers cycle through
+// a mix of the API's reads (mix.go); -resets then sends that many
+// requests whose clients reset their connections mid-request, and checks
+// that the next request is served within -next-max. `make load` runs it
+// so on each store. Any 5xx or socket error makes the exit status 1.
 package main
 
 import (
@@ -42,12 +48,15 @@ type config struct {
 	report  bool
 	token   string
 	seq     *atomic.Int64 // numbers the reports of -report across workers and rounds
+	mix     []string      // with -mix, the paths under url that the workers cycle through
 }
 
 // round is the outcome of one timed round.
 type round struct {
 	latencies []time.Duration
 	failures  int
+	fiveXX    int // of the failures, answers 5xx
+	sockErrs  int // of the failures, no answer at all
 	bytes     int64
 	elapsed   time.Duration
 	firstErr  string
@@ -67,8 +76,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	tokenFile := fs.String("token-file", "", "with -report, a file holding the bearer token (kept off the command line)")
 	pid := fs.Int("pid", 0, "server process id, to report its RSS")
 	wait := fs.Duration("wait", 15*time.Second, "how long to wait for the server to answer first")
+	mix := fs.Bool("mix", false, "-url is the server's base URL: cycle through a mix of reads (see mix.go)")
+	var rc resetConfig
+	fs.IntVar(&rc.n, "resets", 0, "after the rounds, this many requests whose clients reset the connection mid-request")
+	fs.StringVar(&rc.path, "reset-path", defaultResetPath, "with -resets, the path the resetting clients request (a heavy one)")
+	fs.StringVar(&rc.checkPath, "check-path", defaultCheckPath, "with -resets, the path of the next request, timed")
+	fs.DurationVar(&rc.nextMax, "next-max", 100*time.Millisecond, "with -resets, the longest the next request may take")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *mix {
+		cfg.url = strings.TrimSuffix(cfg.url, "/")
+		cfg.mix = mixPaths
 	}
 	if !strings.HasPrefix(cfg.url, "http://127.0.0.1:") && !strings.HasPrefix(cfg.url, "http://localhost:") {
 		return errors.New("-url must be a loopback http://127.0.0.1:PORT/… address")
@@ -85,15 +104,24 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("-token-file %s is empty", *tokenFile)
 		}
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.workers, DisableCompression: true}}
-	if err := waitFor(ctx, client, cfg.url, *wait); err != nil {
+	// A request that takes longer than this is counted as an error.
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: cfg.workers, DisableCompression: true}}
+	ready := cfg.url
+	if cfg.mix != nil {
+		ready += "/readyz"
+	}
+	if err := waitFor(ctx, client, ready, *wait); err != nil {
 		return err
 	}
 	var rounds []round
 	for range *runs {
 		rounds = append(rounds, runRound(ctx, client, cfg, *duration))
 	}
-	return report(stdout, cfg, *duration, rounds, *pid)
+	err := report(stdout, cfg, *duration, rounds, *pid)
+	if rc.n > 0 {
+		err = errors.Join(err, resets(ctx, client, cfg.url, rc, stdout, *pid))
+	}
+	return err
 }
 
 // runRound runs the workers for d.
@@ -104,27 +132,40 @@ func runRound(ctx context.Context, client *http.Client, cfg config, d time.Durat
 	var total round
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range cfg.workers {
+	for w := range cfg.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			var local round
-			for ctx.Err() == nil {
-				req, want := newRequest(ctx, cfg)
+			for n := w; ctx.Err() == nil; n++ {
+				req, want := newRequest(ctx, cfg, n)
 				t0 := time.Now()
 				res, err := client.Do(req)
 				if err != nil {
 					if ctx.Err() == nil {
 						local.failures++
+						local.sockErrs++
 						local.firstErr = err.Error()
 					}
 					continue
 				}
-				m, _ := io.Copy(io.Discard, res.Body)
+				m, err := io.Copy(io.Discard, res.Body)
 				res.Body.Close()
-				if res.StatusCode != want {
+				if err != nil && ctx.Err() == nil {
 					local.failures++
-					local.firstErr = res.Status
+					local.sockErrs++
+					local.firstErr = err.Error()
+					continue
+				}
+				if res.StatusCode != want {
+					if ctx.Err() != nil {
+						continue
+					}
+					local.failures++
+					if res.StatusCode >= 500 {
+						local.fiveXX++
+					}
+					local.firstErr = req.URL.RequestURI() + ": " + res.Status
 					continue
 				}
 				local.bytes += m
@@ -133,6 +174,8 @@ func runRound(ctx context.Context, client *http.Client, cfg config, d time.Durat
 			mu.Lock()
 			total.latencies = append(total.latencies, local.latencies...)
 			total.failures += local.failures
+			total.fiveXX += local.fiveXX
+			total.sockErrs += local.sockErrs
 			total.bytes += local.bytes
 			if total.firstErr == "" {
 				total.firstErr = local.firstErr
@@ -146,16 +189,20 @@ func runRound(ctx context.Context, client *http.Client, cfg config, d time.Durat
 }
 
 // newRequest returns the next request and the status that counts it.
-func newRequest(ctx context.Context, cfg config) (*http.Request, int) {
+func newRequest(ctx context.Context, cfg config, n int) (*http.Request, int) {
 	if !cfg.report {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cfg.url, nil)
+		url := cfg.url
+		if cfg.mix != nil {
+			url += cfg.mix[n%len(cfg.mix)]
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if cfg.gzip {
 			req.Header.Set("Accept-Encoding", "gzip")
 		}
 		return req, http.StatusOK
 	}
-	n := cfg.seq.Add(1)
-	body := fmt.Sprintf(`{"project":5,"reported_on":"2024-06-30","fraction":%.2f,"source":"loadgen benchmark","note":"loadgen %d"}`, float64(n%100)/100, n)
+	seq := cfg.seq.Add(1)
+	body := fmt.Sprintf(`{"project":5,"reported_on":"2024-06-30","fraction":%.2f,"source":"loadgen benchmark","note":"loadgen %d"}`, float64(seq%100)/100, seq)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, cfg.url, bytes.NewReader([]byte(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+cfg.token)
@@ -164,7 +211,7 @@ func newRequest(ctx context.Context, cfg config) (*http.Request, int) {
 
 func report(stdout io.Writer, cfg config, d time.Duration, rounds []round, pid int) error {
 	var all []time.Duration
-	var failures int
+	var failures, fiveXX, sockErrs int
 	var bytes int64
 	var elapsed time.Duration
 	var rates []float64
@@ -172,6 +219,8 @@ func report(stdout io.Writer, cfg config, d time.Duration, rounds []round, pid i
 	for _, r := range rounds {
 		all = append(all, r.latencies...)
 		failures += r.failures
+		fiveXX += r.fiveXX
+		sockErrs += r.sockErrs
 		bytes += r.bytes
 		elapsed += r.elapsed
 		rates = append(rates, r.rate())
@@ -189,8 +238,11 @@ func report(stdout io.Writer, cfg config, d time.Duration, rounds []round, pid i
 		what = "reports filed (201)"
 	}
 	fmt.Fprintf(stdout, "url          %s\n", cfg.url)
+	if cfg.mix != nil {
+		fmt.Fprintf(stdout, "mix          %d paths (cmd/loadgen/mix.go)\n", len(cfg.mix))
+	}
 	fmt.Fprintf(stdout, "workers      %d for %s × %d rounds\n", cfg.workers, d, len(rounds))
-	fmt.Fprintf(stdout, "%-12s %d ok, %d failed\n", what, len(all), failures)
+	fmt.Fprintf(stdout, "%-12s %d ok, %d failed (%d 5xx, %d socket errors)\n", what, len(all), failures, fiveXX, sockErrs)
 	fmt.Fprintf(stdout, "requests/s   %.0f\n", float64(len(all))/elapsed.Seconds())
 	if len(rounds) > 1 {
 		sorted := append([]float64(nil), rates...)
@@ -203,13 +255,14 @@ func report(stdout io.Writer, cfg config, d time.Duration, rounds []round, pid i
 	}
 	fmt.Fprintf(stdout, "latency p50  %s\n", pct(0.50).Round(time.Microsecond))
 	fmt.Fprintf(stdout, "latency p99  %s\n", pct(0.99).Round(time.Microsecond))
+	fmt.Fprintf(stdout, "latency max  %s\n", all[len(all)-1].Round(time.Microsecond))
 	fmt.Fprintf(stdout, "bytes/resp   %d\n", bytes/int64(len(all)))
 	if pid != 0 {
 		rss, err := residentKB(pid)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "server RSS   %.1f MB\n", float64(rss)/1024)
+		fmt.Fprintf(stdout, "server RSS   %.1f MB (peak %.1f MB)\n", float64(rss.now)/1024, float64(rss.peak)/1024)
 	}
 	if failures > 0 {
 		return fmt.Errorf("%d requests failed (first: %s)", failures, firstErr)
@@ -237,18 +290,27 @@ func waitFor(ctx context.Context, client *http.Client, url string, limit time.Du
 	}
 }
 
-// residentKB reads VmRSS of a process from /proc.
-func residentKB(pid int) (int, error) {
+// rss is a process's resident memory now and at its peak, in kB.
+type rss struct{ now, peak int }
+
+// residentKB reads VmRSS and VmHWM of a process from /proc.
+func residentKB(pid int) (rss, error) {
+	var r rss
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, err
+		return r, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			var kb int
-			_, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb)
-			return kb, err
+		for key, v := range map[string]*int{"VmRSS:": &r.now, "VmHWM:": &r.peak} {
+			if rest, ok := strings.CutPrefix(line, key); ok {
+				if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", v); err != nil {
+					return r, err
+				}
+			}
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	if r.now == 0 {
+		return r, errors.New("no VmRSS in /proc status")
+	}
+	return r, nil
 }

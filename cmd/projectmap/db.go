@@ -173,8 +173,8 @@ func importCollection(ctx context.Context, store *postgis.Store, plan, collectio
 // pending, and imports ds into a database that holds no plan yet; a
 // database with data is left as it is, with a warning when it differs from
 // ds. The returned function closes the store.
-func openPostGIS(ctx context.Context, url string, migrate bool, ds *dataset.Dataset, log *slog.Logger) (domain.Store, func(), error) {
-	store, err := postgis.Open(ctx, url)
+func openPostGIS(ctx context.Context, url string, opts postgis.PoolOptions, migrate bool, ds *dataset.Dataset, log *slog.Logger) (domain.Store, func(), error) {
+	store, err := postgis.OpenWith(ctx, url, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to PostGIS: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/postgis"
 	"projectmap/internal/storetest"
 )
 
@@ -31,7 +32,7 @@ func TestMigrateImportServe(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	// serve with --migrate=false refuses an unmigrated database.
-	if _, _, err := openPostGIS(ctx, url, false, storetest.Dataset(t), log); err == nil || !strings.Contains(err.Error(), "projectmap migrate") {
+	if _, _, err := openPostGIS(ctx, url, postgis.PoolOptions{}, false, storetest.Dataset(t), log); err == nil || !strings.Contains(err.Error(), "projectmap migrate") {
 		t.Fatalf("openPostGIS without migrating: %v, want a refusal naming projectmap migrate", err)
 	}
 	// An import before the migrations is refused too.
@@ -85,7 +86,7 @@ func TestMigrateImportServe(t *testing.T) {
 		t.Errorf("--collection without --file: %v, want a usage error", err)
 	}
 
-	store, closeStore, err := openPostGIS(ctx, url, false, storetest.Dataset(t), log)
+	store, closeStore, err := openPostGIS(ctx, url, postgis.PoolOptions{}, false, storetest.Dataset(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestMigrateImportServe(t *testing.T) {
 func TestServeImportsIntoAnEmptyDatabase(t *testing.T) {
 	url := storetest.NewEmptyDatabase(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, closeStore, err := openPostGIS(context.Background(), url, true, storetest.Dataset(t), log)
+	store, closeStore, err := openPostGIS(context.Background(), url, postgis.PoolOptions{}, true, storetest.Dataset(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}

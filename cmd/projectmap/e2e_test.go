@@ -48,7 +48,7 @@ func startServer(t *testing.T, env map[string]string, args ...string) (string, *
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"projectmap", "serve", "--addr", "127.0.0.1:0"}, args...), getenv, stdout, stderr)
+		done <- run(ctx, append([]string{"projectmap", "serve", "--addr", "127.0.0.1:0", "--drain-delay", "0s"}, args...), getenv, stdout, stderr)
 	}()
 	re := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 	deadline := time.Now().Add(30 * time.Second)

@@ -155,7 +155,7 @@ type proc struct {
 // is killed when the test ends, if it still runs.
 func startProc(t *testing.T, b backend, extra ...string) *proc {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, b.flags...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--drain-delay", "0s"}, b.flags...) // tests need no drain delay
 	cmd := exec.Command(binary(t), append(args, extra...)...)
 	cmd.Env = procEnv(t)
 	stdout, err := cmd.StdoutPipe()

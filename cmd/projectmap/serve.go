@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +29,16 @@ type serveConfig struct {
 	writeRate  float64
 	writeBurst int
 	maxBody    int64
+	web        webConfig
+	shed       shedConfig
+	bounds     boundsConfig
+}
+
+// shedConfig bounds the requests at work, and how shutdown drains them.
+type shedConfig struct {
+	maxInFlight, maxQueued    int
+	queueWait                 time.Duration
+	drainDelay, drainDeadline time.Duration
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (serveConfig, error) {
@@ -43,6 +52,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.Float64Var(&cfg.writeRate, "write-rate", api.DefaultWriteRate, "writes a second each token may make, sustained")
 	fs.IntVar(&cfg.writeBurst, "write-burst", api.DefaultWriteBurst, "writes each token may make at once, above --write-rate")
 	fs.Int64Var(&cfg.maxBody, "max-body", api.DefaultMaxBody, "largest body of a write in bytes (a ledger CSV); larger is refused with 413")
+	webFlags(fs, getenv, &cfg.web)
+	shedFlags(fs, &cfg.shed)
+	boundsFlags(fs, &cfg.bounds)
 	if err := fs.Parse(args); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -57,7 +69,17 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	case cfg.maxBody <= 0:
 		return cfg, fmt.Errorf("%w: --max-body must be positive", errUsage)
 	}
+	if err := cfg.shed.check(); err != nil {
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if err := cfg.bounds.check(); err != nil {
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if err := cfg.web.check(cfg.basemap.URL); err != nil {
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
 	cfg.store = *sc
+	cfg.store.pool = cfg.bounds.pool()
 	return cfg, nil
 }
 
@@ -72,7 +94,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		kind, dataAttr = "postgis", slog.String("database", databaseName(cfg.store.databaseURL))
 	}
 	log.Info("starting", "store", kind, "addr", cfg.addr, dataAttr)
-	handler, store, err := newHandler(ctx, cfg, log)
+	draining := make(chan struct{}) // closed when shutdown begins: /readyz turns 503
+	handler, store, err := newHandler(ctx, cfg, draining, log)
 	if err != nil {
 		return err
 	}
@@ -85,13 +108,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("serving", "store", store.Kind(), "data", store.where, "addr", ln.Addr().String())
 	fmt.Fprintf(stdout, "projectmap serving on http://%s (store: %s, data: %s)\n", ln.Addr(), store.Kind(), store.where)
-	return serveUntilDone(ctx, api.NewHTTPServer(cfg.addr, handler), ln, log)
+	return serveUntilDone(ctx, api.NewHTTPServer(cfg.addr, handler), ln, cfg.shed, draining, log)
 }
 
 // newHandler loads the data, opens the store (PostGIS when a database URL
 // is given, else the embedded one under the data directory) and builds the
 // HTTP handler.
-func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Handler, *openedStore, error) {
+func newHandler(ctx context.Context, cfg serveConfig, draining <-chan struct{}, log *slog.Logger) (http.Handler, *openedStore, error) {
 	ds, err := cfg.store.loadGeodata()
 	if err != nil {
 		return nil, nil, err
@@ -113,30 +136,23 @@ func newHandler(ctx context.Context, cfg serveConfig, log *slog.Logger) (http.Ha
 		WriteRate:  cfg.writeRate,
 		WriteBurst: cfg.writeBurst,
 		MaxBody:    cfg.maxBody,
+
+		PublicURL:           cfg.web.publicURL,
+		AllowedHosts:        cfg.web.hostList(cfg.web.allowedHosts),
+		ListenAddr:          cfg.addr,
+		CSPHosts:            cfg.web.cspSources(),
+		EmbedFrameAncestors: cfg.web.embedAncestors,
+		HSTS:                cfg.web.hsts,
+
+		MaxInFlight: cfg.shed.maxInFlight,
+		MaxQueued:   cfg.shed.maxQueued,
+		QueueWait:   cfg.shed.queueWait,
+		Draining:    draining,
+
+		RequestTimeout: cfg.bounds.requestTimeout,
+		ReadyTimeout:   cfg.bounds.readyTimeout,
 	})
 	return h, store, nil
-}
-
-// serveUntilDone serves until ctx ends (SIGTERM or interrupt), then shuts
-// down gracefully, letting requests in flight finish.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // databaseName names a database URL's server and database for the log,

@@ -17,6 +17,7 @@ import (
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/postgis"
 )
 
 // storeConfig is which store to open and how, and which geodata it serves.
@@ -28,6 +29,9 @@ type storeConfig struct {
 	// is the geodata embedded in the binary. A second city is added there
 	// as data alone.
 	geodata string
+	// pool sizes and bounds a PostGIS pool; zero (the ledger commands)
+	// keeps pgx's size and the server's statement_timeout.
+	pool postgis.PoolOptions
 }
 
 // loadGeodata loads the geodata the store serves.
@@ -86,7 +90,7 @@ type openedStore struct {
 // (imported into an empty PostGIS database, as serve does).
 func openStore(ctx context.Context, sc storeConfig, ds *dataset.Dataset, log *slog.Logger) (*openedStore, error) {
 	if sc.databaseURL != "" {
-		store, closeStore, err := openPostGIS(ctx, sc.databaseURL, sc.migrate, ds, log)
+		store, closeStore, err := openPostGIS(ctx, sc.databaseURL, sc.pool, sc.migrate, ds, log)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"net/http"
 	"strconv"
@@ -42,45 +43,61 @@ func (s *server) coverage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	asCSV := format == "csv"
-	ctx := c.Request().Context()
-	districts, zones, err := s.cityDistricts(ctx, p)
+	// Every district's share of every quota layer: computed once per data
+	// version, not per request.
+	t, err := cachedByVersion(c.Request().Context(), s, cacheKey("coverage", p.ID), func() (coverageTable, error) {
+		return s.coverageTable(c.Request().Context(), p)
+	})
 	if err != nil {
 		return err
 	}
-	var rows []*coverageRow
+	if format == "csv" {
+		return writeCoverageCSV(c, p.ID, t.metrics, t.rows)
+	}
+	return writeJSON(c, mediaJSON, map[string]any{"plan": p.ID, "metrics": t.metrics, "rows": t.rows})
+}
+
+// coverageTable is what coverage answers, in either format. It is shared
+// by the requests of one data version: never changed once built.
+type coverageTable struct {
+	metrics []coverageMetric
+	rows    []*coverageRow
+}
+
+func (s *server) coverageTable(ctx context.Context, p domain.Plan) (coverageTable, error) {
+	districts, zones, err := s.cityDistricts(ctx, p)
+	if err != nil {
+		return coverageTable{}, err
+	}
+	var t coverageTable
 	byID := map[string]*coverageRow{}
 	for _, d := range districts {
 		r := &coverageRow{Recipient: d.Adcode, Kind: domain.RecipientDistrict, Name: d.Name, NameEN: d.NameEN, Population: d.Population, Values: map[string]coverageValue{}}
-		rows = append(rows, r)
+		t.rows = append(t.rows, r)
 		byID[d.Adcode] = r
 	}
 	for _, z := range zones {
 		r := &coverageRow{Recipient: z.ID, Kind: domain.RecipientZone, Name: z.Name, NameEN: z.NameEN, Values: map[string]coverageValue{}}
-		rows = append(rows, r)
+		t.rows = append(t.rows, r)
 		byID[z.ID] = r
 	}
-	var metrics []coverageMetric
 	for _, l := range p.Layers {
 		if l.DerivedMetric == "" || l.Group != "" {
 			continue // a layer split off another (its zones) counts with it
 		}
-		metrics = append(metrics, coverageMetric{l.ID, l.Project, l.DerivedMetric, l.Title, l.TitleEN})
+		t.metrics = append(t.metrics, coverageMetric{l.ID, l.Project, l.DerivedMetric, l.Title, l.TitleEN})
 		for _, g := range p.Layers {
 			if g.ID != l.ID && g.Group != l.ID {
 				continue
 			}
 			page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: g.ID})
 			if err != nil {
-				return err
+				return coverageTable{}, err
 			}
 			cover(byID, l.ID, page.Sites)
 		}
 	}
-	if asCSV {
-		return writeCoverageCSV(c, p.ID, metrics, rows)
-	}
-	return writeJSON(c, mediaJSON, map[string]any{"plan": p.ID, "metrics": metrics, "rows": rows})
+	return t, nil
 }
 
 // cover puts the quantity of each site in the row of its recipient, under

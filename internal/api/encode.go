@@ -99,6 +99,9 @@ func appendFeature(b []byte, f feature) ([]byte, error) {
 		case propString:
 			b = appendString(b, p.str)
 		case propNumber:
+			if err := finite(p.key, p.num); err != nil {
+				return nil, err
+			}
 			b = appendFloat(b, p.num)
 		default:
 			if b, err = appendValue(b, f.anys[int(p.num)]); err != nil {
@@ -120,6 +123,9 @@ func appendValue(b []byte, v any) ([]byte, error) {
 	case int:
 		return strconv.AppendInt(b, int64(v), 10), nil
 	case float64:
+		if err := finite("value", v); err != nil {
+			return nil, err
+		}
 		return appendFloat(b, v), nil
 	case domain.TrackingStatus:
 		return appendString(b, string(v)), nil
@@ -184,6 +190,15 @@ func sortedKeys(m map[string]float64) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// finite refuses NaN and infinities, which JSON cannot carry: written
+// as they are, they would make the whole body invalid.
+func finite(key string, f float64) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("property %s: %v is not a finite number", key, f)
+	}
+	return nil
 }
 
 func appendFloat(b []byte, f float64) []byte {

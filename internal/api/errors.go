@@ -25,10 +25,23 @@ type errorBody struct {
 // are logged and never shown: the client gets a generic message.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
+		gone := clientGone(c.Request())
+		if gone && c.Response().Committed {
+			c.Response().Status = statusClientClosed // for the request log
+			return
+		}
 		if c.Response().Committed {
+			// Too late to tell the client; the log must not hide it.
+			log.Error("error after the response was sent", "method", c.Request().Method, "path", c.Request().URL.Path,
+				"status", c.Response().Status, "err", err)
 			return
 		}
 		status, body := classify(err)
+		if gone {
+			// Logged at info as 499, like nginx: the client left, and
+			// nothing failed here.
+			status, body = statusClientClosed, errorBody{"client_closed", "the client closed the request before it was answered", "", nil}
+		}
 		if status >= 500 && status != http.StatusServiceUnavailable {
 			log.Error("internal error", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		}
@@ -45,6 +58,11 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			if h.Get("Retry-After") == "" {
 				h.Set("Retry-After", "1")
 			}
+		case http.StatusServiceUnavailable:
+			// The store is down, slow or locked: a retry soon may succeed.
+			if h.Get("Retry-After") == "" {
+				h.Set("Retry-After", retryAfterUnavailable)
+			}
 		}
 		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
 			h.Set("Cache-Control", "no-store")
@@ -60,8 +78,15 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// retryAfterUnavailable is the Retry-After of a 503 from the store, in
+// seconds: about how long a restarting database or a passing lock takes.
+const retryAfterUnavailable = "2"
+
 // classify maps an error to its status and body.
 func classify(err error) (int, errorBody) {
+	if errors.Is(err, errOverloaded) {
+		return http.StatusServiceUnavailable, errorBody{"overloaded", "the server is busy; try again shortly", "", nil}
+	}
 	var de *domain.Error
 	if errors.As(err, &de) {
 		body := errorBody{de.Kind.String(), de.Message, de.Param, nil}
@@ -114,8 +139,12 @@ func classify(err error) (int, errorBody) {
 		}
 		return he.Code, errorBody{code, msg, "", nil}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return http.StatusServiceUnavailable, errorBody{"unavailable", "the request was cancelled or timed out", "", nil}
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The request's deadline passed (requestDeadline, readyz).
+		return http.StatusServiceUnavailable, errorBody{"unavailable", "the data store did not answer in time; try again shortly", "", nil}
+	}
+	if errors.Is(err, context.Canceled) {
+		return http.StatusServiceUnavailable, errorBody{"unavailable", "the request was cancelled", "", nil}
 	}
 	return http.StatusInternalServerError, errorBody{"internal", "internal error", "", nil}
 }

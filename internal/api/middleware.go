@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -33,6 +35,21 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			return nil
 		}
 	}
+}
+
+// panicToError turns a handler's panic into an error returned through
+// the etag and gzip middleware, which then unwind as for any error, so
+// that the error handler answers 500 with a JSON body. (Recover alone,
+// outermost, ran the error handler while the ETag buffer still held the
+// writer: an empty 200.)
+func panicToError(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisableErrorHandler: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			log.Error("panic", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			return fmt.Errorf("panic: %w", err)
+		},
+	})
 }
 
 // redactSecrets masks every token secret (pm_ and a long base64url run)
@@ -105,14 +122,24 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			return next(c)
 		}
+		if isDownload(c) {
+			return next(c) // streamed: a body too large to buffer and hash
+		}
 		res := c.Response()
 		buf := &bufferedWriter{header: res.Header(), status: http.StatusOK}
 		orig := res.Writer
 		res.Writer = buf
+		// Deferred so that a panic below cannot leave the buffer in place,
+		// where the error response would be swallowed (an empty 200).
+		defer func() { res.Writer = orig }()
 		err := next(c)
 		res.Writer = orig
 		if err != nil {
+			uncommit(res)
 			return err
+		}
+		if err := stillWanted(c); err != nil {
+			return err // nothing is hashed or compressed for a client that left
 		}
 		if buf.status != http.StatusOK {
 			res.Writer.WriteHeader(buf.status)
@@ -121,7 +148,7 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sum := sha256.Sum256(buf.body.Bytes())
 		tag := base64.RawURLEncoding.EncodeToString(sum[:18])
-		if strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		if gzipped(c) {
 			tag += "-gz"
 		}
 		tag = `"` + tag + `"`
@@ -130,7 +157,7 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 		if h.Get("Cache-Control") == "" {
 			h.Set("Cache-Control", "public, max-age=300")
 		}
-		if matches(req.Header.Get("If-None-Match"), tag) {
+		if noneMatch(req.Header.Get("If-None-Match"), tag) {
 			h.Del(echo.HeaderContentLength)
 			h.Del(echo.HeaderContentType)
 			res.Status = http.StatusNotModified
@@ -146,14 +173,74 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func matches(ifNoneMatch, tag string) bool {
-	for _, t := range strings.Split(ifNoneMatch, ",") {
-		t = strings.TrimSpace(t)
-		if t == tag || t == "*" {
+// uncommit undoes a handler's buffered write that ended in an error:
+// nothing reached the client, so the error response can still be sent,
+// without the headers that described the abandoned body.
+func uncommit(res *echo.Response) {
+	if !res.Committed {
+		return
+	}
+	res.Committed, res.Status, res.Size = false, 0, 0
+	for _, k := range []string{echo.HeaderContentType, echo.HeaderContentLength, echo.HeaderContentDisposition, "ETag"} {
+		res.Header().Del(k)
+	}
+}
+
+// noneMatch reports whether an If-None-Match header matches tag, by the
+// weak comparison RFC 9110 (13.1.2) prescribes: W/"x" and "x" are the same
+// tag, and "*" matches any current representation.
+func noneMatch(header, tag string) bool {
+	want := strings.TrimPrefix(tag, "W/")
+	for h := strings.TrimSpace(header); h != ""; {
+		if h[0] == '*' {
 			return true
 		}
+		var t string
+		t, h = nextETag(h)
+		if t == "" {
+			return false // malformed: no match, so the full answer is sent
+		}
+		if strings.TrimPrefix(t, "W/") == want {
+			return true
+		}
+		h = strings.TrimLeft(h, " \t,")
 	}
 	return false
+}
+
+// nextETag splits the first entity-tag (W/ and the quoted part) off h.
+// A comma may sit inside the quotes, so the list is not split on commas.
+func nextETag(h string) (tag, rest string) {
+	weak := strings.HasPrefix(h, "W/")
+	q := h
+	if weak {
+		q = h[2:]
+	}
+	if len(q) < 2 || q[0] != '"' {
+		return "", ""
+	}
+	end := strings.IndexByte(q[1:], '"')
+	if end < 0 {
+		return "", ""
+	}
+	n := len(h) - len(q) + end + 2
+	return h[:n], h[n:]
+}
+
+// precompressed lists extensions whose bodies are compressed already:
+// gzip would cost time and save nothing.
+var precompressed = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".woff2": true, ".gz": true, ".zip": true}
+
+// skipGzip is the gzip middleware's skipper: the only compressed bodies
+// the service sends are static files, named by their extension.
+func skipGzip(c echo.Context) bool {
+	return precompressed[strings.ToLower(path.Ext(c.Request().URL.Path))]
+}
+
+// gzipped reports whether the gzip middleware encodes this response
+// (when the body is long enough).
+func gzipped(c echo.Context) bool {
+	return !skipGzip(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
 }
 
 // bufferedWriter holds a response until its ETag is known.

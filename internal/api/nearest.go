@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"math"
 	"net/http"
@@ -58,36 +59,13 @@ func (s *server) nearest(c echo.Context) error {
 			return domain.Invalid(param, "no collection %q in plan %s", id, p.ID)
 		}
 	}
-	origins, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: from})
+	// Every origin against every target: computed once per data version,
+	// not per request.
+	rows, err := cachedByVersion(ctx, s, cacheKey("nearest", p.ID, from, to), func() ([]nearestRow, error) {
+		return s.nearestRows(ctx, p.ID, from, to)
+	})
 	if err != nil {
 		return err
-	}
-	targets, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: to})
-	if err != nil {
-		return err
-	}
-	rows := []nearestRow{}
-	for _, o := range origins.Sites {
-		if o.Geometry == nil {
-			continue
-		}
-		op := representativePoint(o.Geometry)
-		row := nearestRow{ID: o.ID, Name: o.Name, District: o.District, Precision: o.Precision, Meters: math.Inf(1)}
-		for _, t := range targets.Sites {
-			if t.Geometry == nil || t.ID == o.ID {
-				continue
-			}
-			if d := geo.Distance(op, closestVertex(t.Geometry, op)); d < row.Meters {
-				row.Meters, row.Nearest, row.NearestName, row.NearestPrec = d, t.ID, t.Name, t.Precision
-			}
-		}
-		if row.Nearest == "" {
-			continue
-		}
-		row.Meters = math.Round(row.Meters)
-		row.Within15Min = row.Meters <= walk15
-		row.Reliable = !o.Precision.Approximate() && !row.NearestPrec.Approximate()
-		rows = append(rows, row)
 	}
 	if format == "csv" {
 		return writeNearestCSV(c, from, to, rows)
@@ -98,6 +76,52 @@ func (s *server) nearest(c echo.Context) error {
 		"note_en": "straight-line distances between the recorded positions; most positions are estimates (see precision), so treat them as indicative",
 		"rows":    rows,
 	})
+}
+
+// nearestRows pairs each located site of from with the nearest of to.
+// The rows are shared by the requests of one data version: never changed
+// once built.
+func (s *server) nearestRows(ctx context.Context, plan, from, to string) ([]nearestRow, error) {
+	origins, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: plan, Layer: from})
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: plan, Layer: to})
+	if err != nil {
+		return nil, err
+	}
+	rows := []nearestRow{}
+	for _, o := range origins.Sites {
+		if o.Geometry == nil {
+			continue
+		}
+		if row, ok := nearestTo(o, targets.Sites); ok {
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
+}
+
+// nearestTo is the row of origin o and its nearest target; false when no
+// target is located.
+func nearestTo(o domain.Site, targets []domain.Site) (nearestRow, bool) {
+	op := representativePoint(o.Geometry)
+	row := nearestRow{ID: o.ID, Name: o.Name, District: o.District, Precision: o.Precision, Meters: math.Inf(1)}
+	for _, t := range targets {
+		if t.Geometry == nil || t.ID == o.ID {
+			continue
+		}
+		if d := geo.Distance(op, closestVertex(t.Geometry, op)); d < row.Meters {
+			row.Meters, row.Nearest, row.NearestName, row.NearestPrec = d, t.ID, t.Name, t.Precision
+		}
+	}
+	if row.Nearest == "" {
+		return row, false
+	}
+	row.Meters = math.Round(row.Meters)
+	row.Within15Min = row.Meters <= walk15
+	row.Reliable = !o.Precision.Approximate() && !row.NearestPrec.Approximate()
+	return row, true
 }
 
 // closestVertex is the vertex of g nearest to p: the point itself, or the

@@ -25,12 +25,6 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 }
 
-// base is the absolute URL prefix of this server as the client reached it,
-// so that links work behind any host name.
-func base(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
-}
-
 func (s *server) landing(c echo.Context) error {
 	if _, _, err := query(c, jsonOnly); err != nil {
 		return err
@@ -182,9 +176,6 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	if sq.Limit, err = parseLimit(q); err != nil {
 		return iq, err
 	}
-	if iq.csv && q.Get("limit") == "" {
-		sq.Limit = maxLimit // a download means the whole layer
-	}
 	if sq.Offset, err = parseInt(q, "offset", 0, 0); err != nil {
 		return iq, err
 	}
@@ -215,7 +206,11 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 
 func (s *server) items(c echo.Context) error {
 	ctx := c.Request().Context()
-	p, err := s.plan(ctx, c.QueryParams())
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.plan(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -231,6 +226,9 @@ func (s *server) items(c echo.Context) error {
 		return err
 	}
 	look := newLookup(p, districts, zones)
+	if isDownload(c) {
+		return s.streamSites(c, look, iq) // the whole layer, never cut
+	}
 	page, err := s.cfg.Store.Sites(ctx, iq.site)
 	if err != nil {
 		return err
@@ -248,6 +246,9 @@ func (s *server) items(c echo.Context) error {
 		var anys []any
 		var err error
 		for i, site := range page.Sites {
+			if ctx.Err() != nil {
+				return nil, ctx.Err() // the client left: stop building its layer (a feature may be a big polygon)
+			}
 			if i > 0 {
 				b = append(b, ',')
 			}

@@ -41,9 +41,23 @@ func (s *server) openAPI(c echo.Context) error {
 				param("project", "project number", oa{"type": "integer", "minimum": 1}),
 				param("district", "district adcode, zone id, or name, of the plan's city", str),
 				param("status", "tracking status on asof (filtered by the store)", trackingSchema()),
-				param("f", "format: json (GeoJSON, the default) or csv (the same columns, UTF-8 with BOM)", oa{"type": "string", "enum": []string{"json", "csv"}}),
+				param("f", "format: json (GeoJSON, the default) or csv (the same columns, UTF-8 with BOM); csv without limit is the whole selection, streamed as /download does", oa{"type": "string", "enum": []string{"json", "csv"}}),
 			},
 			"responses": geoResp("a GeoJSON FeatureCollection with numberMatched, numberReturned, asof and next/prev links"),
+		}},
+		"/collections/{collectionId}/download": oa{"get": oa{
+			"operationId": "download", "summary": "every feature of the selection as one file, streamed",
+			"description": "The items filters without paging (limit and offset are 400). Content-Disposition names the file; X-Total-Count and X-Data-Version say how many features of which version it holds. " +
+				"If the data changes while it is read, the response is 409 before its first byte and a broken transfer after it, never a short or mixed file.",
+			"parameters": []any{
+				collectionID, planParam(), asofParam(),
+				param("bbox", "minLon,minLat,maxLon,maxLat in CRS84", oa{"type": "array", "minItems": 4, "maxItems": 6, "items": oa{"type": "number"}}),
+				param("project", "project number", oa{"type": "integer", "minimum": 1}),
+				param("district", "district adcode, zone id, or name, of the plan's city", str),
+				param("status", "tracking status on asof (filtered by the store)", trackingSchema()),
+				param("f", "format: json (one GeoJSON FeatureCollection, the default) or csv (UTF-8 with BOM)", oa{"type": "string", "enum": []string{"json", "csv"}}),
+			},
+			"responses": geoResp("a GeoJSON FeatureCollection with numberMatched first and numberReturned last, or a CSV"),
 		}},
 		"/collections/{collectionId}/items/{featureId}": oa{"get": oa{
 			"operationId": "item", "summary": "one feature, with the report that speaks for it on asof", "parameters": []any{collectionID, featureID, planParam(), asofParam()},

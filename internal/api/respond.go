@@ -9,6 +9,9 @@ import (
 
 // writeJSON writes v with status 200 and the given media type.
 func writeJSON(c echo.Context, mediaType string, v any) error {
+	if err := stillWanted(c); err != nil {
+		return err
+	}
 	return writeJSONStatus(c, http.StatusOK, mediaType, v)
 }
 

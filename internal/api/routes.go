@@ -12,6 +12,8 @@ func routes(e *echo.Echo, s *server) {
 	e.Use(middleware.Recover())
 	e.Use(requestID)
 	e.Use(requestLog(s.cfg.Logger))
+	e.Use(s.links.linkBase)
+	e.Use(securityHeaders(s.cfg))
 	// No cookies are used, so a write from another origin needs the
 	// Authorization header; the preflight allows it and nothing else.
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -20,8 +22,12 @@ func routes(e *echo.Echo, s *server) {
 		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", "If-None-Match"},
 		ExposeHeaders: []string{"ETag", echo.HeaderLocation, headerReplayed, "Retry-After", echo.HeaderXRequestID, echo.HeaderWWWAuthenticate},
 	}))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 256}))
+	// Shed load past the in-flight cap before any work is done.
+	e.Use(newShedder(s.cfg.MaxInFlight, s.cfg.MaxQueued, s.cfg.QueueWait).middleware)
+	e.Use(requestDeadline(s.cfg.RequestTimeout, isDownload))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 256, Skipper: skipGzip}))
 	e.Use(etags) // GET and HEAD only: writes are never cached
+	e.Use(panicToError(s.cfg.Logger))
 
 	// Every resource answers GET and HEAD.
 	get := func(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
@@ -38,6 +44,7 @@ func routes(e *echo.Echo, s *server) {
 	get("/ogc/collections", s.collections)
 	get("/ogc/collections/:collection", s.collection)
 	get("/ogc/collections/:collection/items", s.items)
+	get(downloadPath, s.download) // every feature, streamed
 	get("/ogc/collections/:collection/items/:feature", s.item)
 
 	get("/api/config", s.config)
@@ -61,5 +68,6 @@ func routes(e *echo.Echo, s *server) {
 	e.POST("/api/tokens", s.createToken, append(admin, write[1])...)
 	e.POST("/api/tokens/:id/revoke", s.revokeToken, append(admin, write[1])...)
 
+	get(embedPath, s.embedView)
 	get("/*", s.web)
 }

@@ -49,6 +49,34 @@ type Config struct {
 	// MaxBody bounds a write's body in bytes (413 beyond); zero means
 	// DefaultMaxBody.
 	MaxBody int64
+	// PublicURL, when set, is the base of every link (scheme://host and
+	// perhaps a path prefix). Else a Host header in AllowedHosts (nil means
+	// DefaultAllowedHosts) is used, and otherwise ListenAddr.
+	PublicURL    string
+	AllowedHosts []string
+	ListenAddr   string
+	// CSPHosts are more origins the map may load images and data from,
+	// beside the basemap's (CSP img-src and connect-src).
+	CSPHosts []string
+	// EmbedFrameAncestors is the CSP frame-ancestors of the embed view;
+	// "" means DefaultEmbedFrameAncestors. Every other page may not be framed.
+	EmbedFrameAncestors string
+	// HSTS sends Strict-Transport-Security, for deployments behind TLS.
+	HSTS bool
+	// MaxInFlight caps the requests at work, MaxQueued those waiting for
+	// a turn, and QueueWait how long one waits; past any of them a
+	// request is answered 503 with Retry-After. Zero means the default.
+	MaxInFlight int
+	MaxQueued   int
+	QueueWait   time.Duration
+	// Draining is closed when the server begins to shut down: /readyz
+	// answers 503 from then on, while requests in flight finish.
+	Draining <-chan struct{}
+	// RequestTimeout bounds the work of each request and ReadyTimeout
+	// /readyz's store query; past them the answer is 503 with
+	// Retry-After. Zero means DefaultRequestTimeout, DefaultReadyTimeout.
+	RequestTimeout time.Duration
+	ReadyTimeout   time.Duration
 }
 
 // New returns the HTTP handler for the whole service.
@@ -71,13 +99,18 @@ func New(cfg Config) *echo.Echo {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
+	cfg.MaxInFlight = orDefault(cfg.MaxInFlight, DefaultMaxInFlight)
+	cfg.MaxQueued = orDefault(cfg.MaxQueued, DefaultMaxQueued)
+	cfg.QueueWait = orDefault(cfg.QueueWait, DefaultQueueWait)
+	cfg.RequestTimeout = orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
+	cfg.ReadyTimeout = orDefault(cfg.ReadyTimeout, DefaultReadyTimeout)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// The client address is audited: trust X-Forwarded-For only from a
 	// proxy on this machine or a private network, never from the client.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	s := &server{cfg: cfg}
+	s := &server{cfg: cfg, links: newLinker(cfg)}
 	routes(e, s)
 	return e
 }
@@ -96,7 +129,9 @@ func NewHTTPServer(addr string, h http.Handler) *http.Server {
 
 type server struct {
 	cfg   Config
-	zones sync.Map // time zone name → *time.Location, loaded once
+	links linker
+	zones sync.Map     // time zone name → *time.Location, loaded once
+	cache versionCache // answers computed from the plan data alone
 }
 
 // today is the date it is now in the plan's city.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -21,11 +22,18 @@ func (s *server) dataQuality(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	held, err := dataset.FromStore(ctx, s.cfg.Store, p.ID)
+	// About 27 queries: computed once per data version, not per request.
+	summary, err := cachedByVersion(ctx, s, cacheKey("data-quality", p.ID), func() (dataset.Summary, error) {
+		held, err := dataset.FromStore(ctx, s.cfg.Store, p.ID)
+		if err != nil {
+			return dataset.Summary{}, err
+		}
+		return dataset.Summarize(held), nil
+	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, mediaJSON, dataset.Summarize(held))
+	return writeJSON(c, mediaJSON, summary)
 }
 
 func (s *server) healthz(c echo.Context) error {
@@ -35,7 +43,13 @@ func (s *server) healthz(c echo.Context) error {
 
 func (s *server) readyz(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if err := s.cfg.Store.Ping(c.Request().Context()); err != nil {
+	if s.draining() {
+		return &domain.Error{Kind: domain.ErrUnavailable, Message: "shutting down", Err: errDraining}
+	}
+	// A real query, briefly bounded: a locked or wedged store is not ready.
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadyTimeout)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
 		return &domain.Error{Kind: domain.ErrUnavailable, Message: "store not ready", Err: err}
 	}
 	return writeJSON(c, mediaJSON, map[string]string{"status": "ready", "store": s.cfg.Store.Kind()})
@@ -51,6 +65,19 @@ func (s *server) web(c echo.Context) error {
 	if name == "" {
 		name = "index.html"
 	}
+	return s.webFile(c, name)
+}
+
+// embedView is the map for an article's iframe: the same page, on a path
+// of its own so that the security headers let other sites frame it.
+func (s *server) embedView(c echo.Context) error {
+	if s.cfg.Web == nil {
+		return echo.ErrNotFound
+	}
+	return s.webFile(c, "index.html")
+}
+
+func (s *server) webFile(c echo.Context, name string) error {
 	b, err := fs.ReadFile(s.cfg.Web, name)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
 		return echo.ErrNotFound

@@ -83,3 +83,11 @@ type Store interface {
 
 	Ledger
 }
+
+// Versioned is a store that says cheaply which version of the plan data
+// (plans, layers, sites, districts, zones) it holds: the version changes
+// whenever any of them does, so that what is computed from them alone can
+// be kept until it moves.
+type Versioned interface {
+	DataVersion(ctx context.Context) (int64, error)
+}

@@ -134,6 +134,11 @@ func (s *Store) addPlan(p *dataset.Plan, plan domain.Plan) {
 func (s *Store) Kind() string                   { return "embedded" }
 func (s *Store) Ping(ctx context.Context) error { return ctx.Err() }
 
+// DataVersion is always 0: the geodata never changes after New.
+func (s *Store) DataVersion(ctx context.Context) (int64, error) { return 0, ctx.Err() }
+
+var _ domain.Versioned = (*Store)(nil)
+
 func (s *Store) Plans(ctx context.Context) ([]domain.Plan, error) {
 	return s.plans, ctx.Err()
 }

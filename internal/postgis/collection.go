@@ -97,6 +97,9 @@ func ImportGeoJSON(ctx context.Context, pool *pgxpool.Pool, plan, collection str
 		meta.Title = collection
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, unboundedSQL); err != nil {
+			return err
+		}
 		var origin string
 		switch err := tx.QueryRow(ctx, collectionLayerSQL, plan, collection).Scan(&origin); {
 		case errors.Is(err, pgx.ErrNoRows):

@@ -56,6 +56,9 @@ func Import(ctx context.Context, pool *pgxpool.Pool, ds *dataset.Dataset) (Impor
 	}
 	stats.Checksum = sum
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, unboundedSQL); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, importLockSQL); err != nil {
 			return err
 		}

@@ -20,6 +20,12 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return mapErr(ctx, err)
 	}
 	defer conn.Release()
+	// A migration may rebuild an index of a large table: no serving
+	// statement_timeout applies to it, and the connection gets it back.
+	if _, err := conn.Exec(ctx, "SET statement_timeout = 0"); err != nil {
+		return mapErr(ctx, err)
+	}
+	defer conn.Exec(context.Background(), "RESET statement_timeout")
 	m, err := migrate.NewMigrator(ctx, conn.Conn(), versionTable)
 	if err != nil {
 		return mapErr(ctx, err)
@@ -40,6 +46,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if before > 0 && before < curvesVersion {
 		// Sites imported before 0003 get their curves now, from the domain.
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, unboundedSQL); err != nil {
+				return err
+			}
 			_, err := fillCurves(ctx, tx)
 			return err
 		})

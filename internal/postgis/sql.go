@@ -384,3 +384,11 @@ const lengthsSQL = `SELECT s.id, ST_Length(s.geom::geography) / 1000 FROM sites 
 
 // dataVersion is bumped by triggers on every change to the plan data.
 const dataVersionSQL = `SELECT version FROM data_version`
+
+// readySQL is the readiness check: a real read of the table every request
+// needs, which a lock on it blocks.
+const readySQL = `SELECT 1 FROM sites LIMIT 1`
+
+// unboundedSQL lifts the serving statement_timeout for the rest of a
+// transaction that imports or migrates: its statements may take long.
+const unboundedSQL = `SET LOCAL statement_timeout = 0`

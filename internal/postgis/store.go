@@ -109,23 +109,35 @@ var _ domain.Store = (*Store)(nil)
 // checks that it answers. A malformed url is ErrInvalid, a database that
 // cannot be reached ErrUnavailable.
 func Open(ctx context.Context, url string) (*Store, error) {
-	pool, err := NewPool(ctx, url)
+	return OpenWith(ctx, url, PoolOptions{})
+}
+
+// OpenWith is Open with a pool sized and bounded by opts.
+func OpenWith(ctx context.Context, url string, opts PoolOptions) (*Store, error) {
+	pool, err := NewPoolWith(ctx, url, opts)
 	if err != nil {
 		return nil, err
 	}
-	s := New(pool)
-	if err := s.Ping(ctx); err != nil {
+	// A bare ping: the schema may not be migrated yet.
+	if err := mapErr(ctx, pool.Ping(ctx)); err != nil {
 		pool.Close()
 		return nil, err
 	}
-	return s, nil
+	return New(pool), nil
 }
 
-// NewPool returns a pool for url without connecting yet. Connections time
-// out after 5 s, and sessions run with plan_cache_mode=force_custom_plan,
-// jit=off and max_parallel_workers_per_gather=0, unless the url says
-// otherwise.
+// NewPool returns a pool for url without connecting yet, with pgx's
+// default size and no statement_timeout (for tools that import and
+// migrate). See NewPoolWith.
 func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return NewPoolWith(ctx, url, PoolOptions{})
+}
+
+// NewPoolWith returns a pool for url without connecting yet. Connections
+// time out after 5 s, and sessions run with plan_cache_mode=
+// force_custom_plan, jit=off, max_parallel_workers_per_gather=0 and the
+// statement_timeout of opts, unless the url says otherwise.
+func NewPoolWith(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// The parse error may quote the url and its password: keep it out.
@@ -134,6 +146,7 @@ func NewPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
+	opts.apply(cfg)
 	// Plan every query for its own values. A generic plan of a prepared
 	// bbox query cannot see how selective the box is, and picks the
 	// (plan_id, layer_id) index over the GiST one: 6× slower at 100,000
@@ -178,12 +191,19 @@ func (s *Store) Close() {
 
 func (s *Store) Kind() string { return "postgis" }
 
-// Ping checks that a connection can be had and answers.
+// Ping checks that the data can be read: a real query on sites, so that a
+// lock on it or a wedged server fails the check instead of passing it.
+// The caller bounds it with ctx; statement_timeout bounds it too.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return mapErr(ctx, s.pool.Ping(ctx))
+	var one int
+	err := s.pool.QueryRow(ctx, readySQL).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil // an empty database is ready too
+	}
+	return mapErr(ctx, err)
 }
 
 // Plans reads every plan with its projects, oldest first, from one
@@ -369,19 +389,21 @@ func collect[T any](rows pgx.Rows, fn func(pgx.CollectableRow) (T, error)) ([]T,
 	return pgx.CollectRows(rows, pgx.RowToFunc[T](fn))
 }
 
-// mapErr gives a database error its domain kind. A cancelled or expired
-// context is returned as the context's own error, as the embedded store
-// does. A connection that cannot be made or was lost, or a server shutting
-// down or overloaded, is ErrUnavailable, so that the API answers 503
-// until the database is back. Anything else is ErrInternal.
+// mapErr gives a database error its domain kind. A context cancelled by
+// the client is returned as the context's own error, as the embedded store
+// does (the API logs it as the client's doing). A deadline passed, a
+// statement_timeout, a lock not granted, a connection that cannot be made
+// or was lost, or a server shutting down or overloaded, is ErrUnavailable,
+// so that the API answers 503 until the database is back. Anything else is
+// ErrInternal.
 func mapErr(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return ctx.Err()
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || timedOut(err) {
 		return &domain.Error{Kind: domain.ErrUnavailable, Message: "the database did not answer in time", Err: err}
 	}
 	var de *domain.Error
@@ -398,6 +420,13 @@ func mapErr(ctx context.Context, err error) error {
 		return &domain.Error{Kind: domain.ErrInvalid, Message: "not valid UTF-8 text", Err: err}
 	}
 	return &domain.Error{Kind: domain.ErrInternal, Message: "database error", Err: err}
+}
+
+// timedOut recognises the server giving up on a statement: a
+// statement_timeout or cancel (57014) or a lock_timeout (55P03).
+func timedOut(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "57014" || pgErr.Code == "55P03")
 }
 
 func unavailable(err error) bool {
@@ -464,3 +493,14 @@ func (s *Store) LengthsKM(ctx context.Context, plan, layer string) (map[string]f
 	}
 	return out, nil
 }
+
+// DataVersion is the version of the plan data, which triggers bump on
+// every change of it (an import included).
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.dataVersion(ctx)
+}
+
+var _ domain.Versioned = (*Store)(nil)

@@ -133,8 +133,12 @@ func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
 		emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 800, DeviceScaleFactor: 1}); err != nil {
 		t.Fatalf("starting %s: %v", exe, err)
 	}
+	// A CSP violation is thrown as an exception, so that every test that
+	// checks for exceptions also fails on a resource the CSP blocked.
+	const watch = `performance.setResourceTimingBufferSize(10000);
+	document.addEventListener('securitypolicyviolation', (e) => { throw new Error('CSP violation: ' + e.violatedDirective + ' blocked ' + e.blockedURI) })`
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
-		page.AddScriptToEvaluateOnNewDocumentParams{Source: `performance.setResourceTimingBufferSize(10000)`}); err != nil {
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: watch}); err != nil {
 		t.Fatal(err)
 	}
 	errs := &jsErrors{}
@@ -574,7 +578,7 @@ func TestMapInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("embed code: %s", sn.Code)
-		wantSrc := base + "/" + hash + "&embed=1"
+		wantSrc := base + "/embed" + hash + "&embed=1"
 		if sn.Hash != hash {
 			t.Errorf("page hash %q, want %q", sn.Hash, hash)
 		}

@@ -24,7 +24,7 @@ import { fillHistory } from './history.js'
 import { scorecardOf, scorecardHTML, filterControlHTML } from './scorecard.js'
 import { legendHTML } from './legend.js'
 import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens } from './projectlist.js'
-import { isEmbedHash, pageURL, badgeHTML } from './embed.js'
+import { isEmbedView, pageURL, badgeHTML } from './embed.js'
 import { embedDialog } from './embeddialog.js'
 import { pictureDialog } from './picturedialog.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
@@ -39,7 +39,7 @@ const PHONE = window.matchMedia('(max-width: 760px)')
 const HOVER = window.matchMedia('(hover: hover)')
 // EMBED: the page runs inside an article's iframe: no panels, no header, no
 // date bar; a badge names the plan and the data date and links to the full map.
-const EMBED = isEmbedHash(location.hash)
+const EMBED = isEmbedView(location)
 
 const $ = (sel) => document.querySelector(sel)
 const root = document.documentElement

@@ -4,6 +4,7 @@
 
 import { t, lang } from './i18n.js'
 import { esc } from './util.js'
+import { EMBED_PATH } from './embedview.js'
 
 // RATIOS are the frame shapes offered: height as a percentage of the width.
 export const RATIOS = [
@@ -13,14 +14,21 @@ export const RATIOS = [
   ['16:9', 56.25],
 ]
 
-// isEmbedHash reports whether a location hash asks for the bare map.
-export function isEmbedHash(hash) {
-  return /(^#?|&)embed=1(&|$)/.test(hash || '')
+export { isEmbedHash, isEmbedView } from './embedview.js'
+
+// mapDir is the directory the map is served from (the full map and the
+// embed view share it).
+const mapDir = () => location.origin + location.pathname.replace(/[^/]*$/, '')
+
+// pageURL is the full map's address with a hash.
+export function pageURL(hash) {
+  return mapDir() + hash
 }
 
-// pageURL is this page's address with another hash.
-export function pageURL(hash) {
-  return location.origin + location.pathname + hash
+// embedURL is the embed view's address with a hash: the one page other
+// sites may frame.
+export function embedURL(hash) {
+  return mapDir() + EMBED_PATH + hash
 }
 
 // attr escapes a URL for a double-quoted attribute. "&" stays as it is:

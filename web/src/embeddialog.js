@@ -5,7 +5,7 @@
 
 import { t } from './i18n.js'
 import { formatHash } from './state.js'
-import { RATIOS, pageURL, embedSnippet, copyText } from './embed.js'
+import { RATIOS, pageURL, embedURL, embedSnippet, copyText } from './embed.js'
 import { wireDialog } from './dialog.js'
 
 const $ = (sel) => document.querySelector(sel)
@@ -44,7 +44,7 @@ export function embedDialog(app) {
     $('#pm-embed-ratio-cap').textContent = t('embedRatio')
     $('#pm-embed-ratio').innerHTML = RATIOS.map(([name, r]) => `<option value="${r}"${r === ratio ? ' selected' : ''}>${name}</option>`).join('')
     $('#pm-embed-code').value = embedSnippet({
-      src: pageURL(formatHash({ ...st, embed: true })),
+      src: embedURL(formatHash({ ...st, embed: true })),
       title: `${t('title')} · ${t('dataDate')} ${app.date()}`,
       ratio: ratio,
     })
