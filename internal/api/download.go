@@ -45,7 +45,6 @@ type sitesVersioner interface {
 // feature of the selection (the items filters, without paging) as one
 // GeoJSON collection or CSV file.
 func (s *server) download(c echo.Context) error {
-	ctx := c.Request().Context()
 	q, err := queryValues(c)
 	if err != nil {
 		return err
@@ -55,22 +54,11 @@ func (s *server) download(c echo.Context) error {
 			return domain.Invalid(k, "a download is the whole selection; page through /items instead")
 		}
 	}
-	p, err := s.plan(ctx, q)
+	iq, look, err := s.itemsSelection(c, q)
 	if err != nil {
 		return err
 	}
-	if _, err := s.layerInfo(c, p); err != nil {
-		return err
-	}
-	iq, err := s.parseItems(c, p)
-	if err != nil {
-		return err
-	}
-	districts, zones, err := s.cityDistricts(ctx, p)
-	if err != nil {
-		return err
-	}
-	return s.streamSites(c, newLookup(p, districts, zones), iq)
+	return s.streamSites(c, look, iq)
 }
 
 // streamSites writes every site iq selects, a page at a time. All that

@@ -204,28 +204,38 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	return iq, nil
 }
 
+// itemsSelection reads what items and downloads share: the plan, the
+// layer, the filters, and the lookup that names districts and zones.
+func (s *server) itemsSelection(c echo.Context, q url.Values) (itemsQuery, *lookup, error) {
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, q)
+	if err != nil {
+		return itemsQuery{}, nil, err
+	}
+	if _, err := s.layerInfo(c, p); err != nil {
+		return itemsQuery{}, nil, err
+	}
+	iq, err := s.parseItems(c, p)
+	if err != nil {
+		return itemsQuery{}, nil, err
+	}
+	districts, zones, err := s.cityDistricts(ctx, p)
+	if err != nil {
+		return itemsQuery{}, nil, err
+	}
+	return iq, newLookup(p, districts, zones), nil
+}
+
 func (s *server) items(c echo.Context) error {
 	ctx := c.Request().Context()
 	q, err := queryValues(c)
 	if err != nil {
 		return err
 	}
-	p, err := s.plan(ctx, q)
+	iq, look, err := s.itemsSelection(c, q)
 	if err != nil {
 		return err
 	}
-	if _, err := s.layerInfo(c, p); err != nil {
-		return err
-	}
-	iq, err := s.parseItems(c, p)
-	if err != nil {
-		return err
-	}
-	districts, zones, err := s.cityDistricts(ctx, p)
-	if err != nil {
-		return err
-	}
-	look := newLookup(p, districts, zones)
 	if isDownload(c) {
 		return s.streamSites(c, look, iq) // the whole layer, never cut
 	}

@@ -5,13 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/tern/v2/migrate"
-
 	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/postgis"
 	"projectmap/internal/storetest"
-	"projectmap/migrations"
 )
 
 // importTwoCities imports geodata/ with the made-up second city into a
@@ -73,21 +70,7 @@ func TestCollectionOfAnotherCity(t *testing.T) {
 func TestMigrationNamesXian(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.PostGIS(t)
-	conn, err := s.Pool().Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := migrate.NewMigrator(ctx, conn.Conn(), "public.schema_version")
-	if err == nil {
-		err = m.LoadMigrations(migrations.Files)
-	}
-	if err == nil {
-		err = m.MigrateTo(ctx, 3)
-	}
-	conn.Release()
-	if err != nil {
-		t.Fatalf("migrating down to 0003: %v", err)
-	}
+	migrateDownTo(t, s.Pool(), 3)
 	if err := postgis.Migrate(ctx, s.Pool()); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/tern/v2/migrate"
 
 	"projectmap/internal/domain"
@@ -94,21 +95,7 @@ func TestMigrationFillsCurves(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.PostGIS(t)
 	want := curves(t, s)
-	conn, err := s.Pool().Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := migrate.NewMigrator(ctx, conn.Conn(), "public.schema_version")
-	if err == nil {
-		err = m.LoadMigrations(migrations.Files)
-	}
-	if err == nil {
-		err = m.MigrateTo(ctx, 2)
-	}
-	conn.Release()
-	if err != nil {
-		t.Fatalf("migrating down to 0002: %v", err)
-	}
+	migrateDownTo(t, s.Pool(), 2)
 	if err := postgis.Migrate(ctx, s.Pool()); err != nil {
 		t.Fatal(err)
 	}
@@ -167,5 +154,27 @@ func TestCollectionCurves(t *testing.T) {
 	dup := strings.Replace(one, `"c1"`, `"old-community-lintong-renhan"`, 1)
 	if _, err := postgis.ImportGeoJSON(ctx, s.Pool(), p.ID, "dups", strings.NewReader(dup), meta); domain.KindOf(err) != domain.ErrInvalid {
 		t.Errorf("a collection reusing a site id: %v, want invalid", err)
+	}
+}
+
+// migrateDownTo migrates the database back to schema version v, so that a
+// test can check what the later migrations do to data written before them.
+func migrateDownTo(t *testing.T, pool *pgxpool.Pool, v int32) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), "public.schema_version")
+	if err == nil {
+		err = m.LoadMigrations(migrations.Files)
+	}
+	if err == nil {
+		err = m.MigrateTo(ctx, v)
+	}
+	if err != nil {
+		t.Fatalf("migrating down to %04d: %v", v, err)
 	}
 }
