@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 )
 
 // ledgerChannel is where migration 0003's trigger announces each write
-// of the ledger, with its version, when the write commits.
+// of the ledger, with its version, when the write commits, and 0005's
+// each change of the plan data, with "d" and the new data version.
 const ledgerChannel = "projectmap_ledger"
 
 // Listening: a quiet channel is checked this often (a ping that also
@@ -36,11 +38,28 @@ type ledgerCache struct {
 	mu         sync.Mutex
 	up         bool   // LISTENing
 	generation uint64 // writes heard of
+	data       int64  // the data version, as last heard of (while up)
 	entries    map[ledgerKey]any
+
+	// The state version (statever.go): state was read in generation
+	// stateGeneration, and is current while that is still the generation.
+	state           string
+	stateGeneration uint64
+	stateFresh      bool
+	flight          *stateFlight // the read under way, if any
+	stateReads      int          // how many were made (tests count them)
+
+	quiet time.Duration // how often a quiet channel is checked; 0: quietCheck
 
 	start  sync.Once
 	cancel context.CancelFunc
 	done   chan struct{}
+	// firstUp is closed when the listener is up for the first time: a
+	// store just opened waits for it briefly before it answers that it
+	// cannot tell its state version.
+	firstUp     chan struct{}
+	firstUpOnce sync.Once
+	started     time.Time // when startListening began; read after it
 }
 
 // ledgerKey names one cached answer.
@@ -49,6 +68,14 @@ type ledgerKey struct {
 	plan  string
 	asof  string
 	query any // a domain.ReportQuery, comparable
+}
+
+// quietEvery is how often the listener checks a quiet channel.
+func (c *ledgerCache) quietEvery() time.Duration {
+	if c.quiet > 0 {
+		return c.quiet
+	}
+	return quietCheck
 }
 
 // current returns the generation to key a read by, and false when the
@@ -92,14 +119,43 @@ func (c *ledgerCache) heard() {
 	clear(c.entries)
 }
 
-// listening switches the cache on or off; either way a new generation
-// begins (writes may have gone unheard while it was off).
-func (c *ledgerCache) listening(up bool) {
+// heardData records a change of the plan data to version v, committed:
+// announced (0005) or found by a check. Versions only grow, so an older
+// one announced late changes nothing.
+func (c *ledgerCache) heardData(v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.up = up
+	c.data = max(c.data, v)
+}
+
+// dataVersion is the data version as last heard of, and whether it may be
+// used (the store is listening); otherwise it must be read.
+func (c *ledgerCache) dataVersion() (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.data, c.up
+}
+
+// versions are the data version and the generation to key a read by,
+// and whether they may be used (the store is listening).
+func (c *ledgerCache) versions() (data int64, generation uint64, up bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.data, c.generation, c.up
+}
+
+// listening switches the cache on, at data version data, or off; either
+// way a new generation begins (writes may have gone unheard while it was
+// off).
+func (c *ledgerCache) listening(up bool, data int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.up, c.data = up, data
 	c.generation++
 	clear(c.entries)
+	if up {
+		c.firstUpOnce.Do(func() { close(c.firstUp) })
+	}
 }
 
 // Listening reports whether the store is listening for other processes'
@@ -134,6 +190,7 @@ func (s *Store) startListening() {
 	s.ledger.start.Do(func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		s.ledger.cancel, s.ledger.done = cancel, make(chan struct{})
+		s.ledger.started = time.Now()
 		go s.listen(ctx)
 	})
 }
@@ -156,7 +213,7 @@ func (s *Store) listen(ctx context.Context) {
 	for {
 		began := time.Now()
 		err := s.listenOnce(ctx)
-		s.ledger.listening(false)
+		s.ledger.listening(false, 0)
 		if ctx.Err() != nil {
 			return
 		}
@@ -186,39 +243,60 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		return err
 	}
 	// Read after LISTEN: a write that takes a later version is heard of.
-	var last int64
-	if err := conn.QueryRow(ctx, ledgerVersionSQL).Scan(&last); err != nil {
+	var last seen
+	if err := conn.QueryRow(ctx, sitesVersionSQL).Scan(&last.data, &last.ledger); err != nil {
 		return err
 	}
-	s.ledger.listening(true)
+	s.ledger.listening(true, last.data)
 	for {
-		wait, cancel := context.WithTimeout(ctx, quietCheck)
+		wait, cancel := context.WithTimeout(ctx, s.ledger.quietEvery())
 		n, err := conn.WaitForNotification(wait)
 		cancel()
 		switch {
 		case err == nil:
-			s.ledger.heard()
-			if v, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-				last = max(last, v)
+			if last.note(n.Payload) {
+				s.ledger.heardData(last.data)
 			}
+			s.ledger.heard()
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, context.DeadlineExceeded) || wait.Err() != nil:
 			// Quiet: check the connection still answers, and that no
 			// version went by unheard.
-			var v int64
+			var now seen
 			check, cancel := context.WithTimeout(ctx, quietCheck)
-			err := conn.QueryRow(check, ledgerVersionSQL).Scan(&v)
+			err := conn.QueryRow(check, sitesVersionSQL).Scan(&now.data, &now.ledger)
 			cancel()
 			if err != nil {
 				return err
 			}
-			if v != last {
+			if now != last {
+				s.ledger.heardData(now.data)
 				s.ledger.heard()
-				last = v
+				last = now
 			}
 		default:
 			return err
 		}
 	}
+}
+
+// seen is the last data and ledger versions a listener knows of.
+type seen struct{ data, ledger int64 }
+
+// note takes in the payload of an announcement: a ledger version, or "d"
+// and a data version (then it returns true). Versions only grow (ledger
+// commits may announce them out of order), so the larger is kept.
+func (l *seen) note(payload string) (data bool) {
+	v, data := strings.CutPrefix(payload, "d")
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil:
+		return false
+	case data:
+		l.data = max(l.data, n)
+	default:
+		l.ledger = max(l.ledger, n)
+	}
+	return data
 }

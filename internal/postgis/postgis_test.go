@@ -533,7 +533,13 @@ func TestCacheFollowsTheData(t *testing.T) {
 	if _, err := postgis.ImportGeoJSON(ctx, s.Pool(), "", "cache-test", strings.NewReader(one), meta); err != nil {
 		t.Fatal(err)
 	}
-	after, err := s.Layers(ctx, plan)
+	// The store listens from its first read: it hears of the import (0005)
+	// within moments, as it would of another process's.
+	var after []domain.LayerInfo
+	waitFor(t, time.Second, "the layers after an import", func() bool {
+		after, err = s.Layers(ctx, plan)
+		return err != nil || len(after) == len(before)+1
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,12 @@ import (
 
 // Sites runs a query: one page of it in the layer's order and the count
 // of all it matches, in one statement; the plan and layer are checked in
-// the same round trip. A Status filter is applied in that statement, next
-// to the data (see sitesPageSQL), and with an AsOf each site comes with
-// the report that speaks for it.
+// the same round trip, unless the layers kept in memory list them. A
+// Status filter is applied in that statement, next to the data (see
+// sitesPageSQL), and with an AsOf each site comes with the report that
+// speaks for it. While the store listens, a bbox page of a point layer
+// finds its matches in memory (pointindex.go), and a dated page of a
+// layer no report reaches skips the report lookup (reportless.go).
 func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.SitePage{}, err
@@ -21,6 +24,7 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 	if err := checkSiteQuery(q); err != nil {
 		return domain.SitePage{}, err
 	}
+	s.startListening() // what is kept in memory needs it
 	page := domain.SitePage{Sites: []domain.Site{}}
 	withReports := !q.AsOf.IsZero()
 	if withReports {
@@ -28,16 +32,29 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 	}
 	var planExists, layerExists bool
 	batch := &pgx.Batch{}
-	batch.Queue(layerExistsSQL, q.Plan, q.Layer).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&planExists, &layerExists)
-	})
-	pageSQL, pageArgs := sitesPageSQL(q)
+	if s.knownLayer(q.Plan, q.Layer) {
+		planExists, layerExists = true, true
+	} else {
+		batch.Queue(layerExistsSQL, q.Plan, q.Layer).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&planExists, &layerExists)
+		})
+	}
+	read := q
+	if withReports && q.Status == "" && s.reportless(ctx, q.Plan, q.Layer) {
+		read = withoutReports(q) // every site's report is nil
+	}
+	lookUp := !read.AsOf.IsZero()
+	pageSQL, pageArgs := sitesPageSQL(read)
+	matched, ords, indexed := s.indexedPage(read)
+	if indexed {
+		pageSQL, pageArgs = sitesPageByOrdSQL(read, ords, matched)
+	}
 	batch.Queue(pageSQL, pageArgs...).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
 		x := siteScan{s: domain.Site{PlanID: q.Plan, Layer: q.Layer}}
 		var r reportScan
 		dest := append([]any{&page.Matched}, x.dest()...)
-		if withReports {
+		if lookUp {
 			dest = append(dest, r.dest()...)
 		}
 		for rows.Next() {
@@ -50,8 +67,11 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 				return err
 			}
 			page.Sites = append(page.Sites, site)
-			if withReports {
+			switch {
+			case lookUp:
 				page.Reports = append(page.Reports, r.report())
+			case withReports:
+				page.Reports = append(page.Reports, nil)
 			}
 		}
 		return rows.Err()
@@ -62,13 +82,36 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 	if err := notFound(q.Plan, q.Layer, planExists, layerExists); err != nil {
 		return domain.SitePage{}, err
 	}
-	if len(page.Sites) == 0 && q.Offset > 0 {
+	if indexed {
+		page.Matched = matched // also when the page is past the end
+	} else if len(page.Sites) == 0 && q.Offset > 0 {
 		countSQL, countArgs := sitesCountSQL(q)
 		if err := s.pool.QueryRow(ctx, countSQL, countArgs...).Scan(&page.Matched); err != nil {
 			return domain.SitePage{}, mapErr(ctx, err)
 		}
 	}
 	return page, nil
+}
+
+// knownLayer reports whether the layers kept in memory for the current
+// data version (while the store listens) list layer in plan, so that a
+// page need not check that both exist.
+func (s *Store) knownLayer(plan, layer string) bool {
+	v, up := s.ledger.dataVersion()
+	if !up {
+		return false
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.version != v {
+		return false
+	}
+	for _, li := range s.cache.layers[plan] {
+		if li.ID == layer {
+			return true
+		}
+	}
+	return false
 }
 
 // checkSiteQuery refuses what a store cannot answer rather than ignore it.
@@ -84,19 +127,39 @@ func checkSiteQuery(q domain.SiteQuery) error {
 	return nil
 }
 
-// Site returns one site of a layer.
+// Site returns one site of a layer. While the store listens, a site
+// once read is kept for the data version (entities.go).
 func (s *Store) Site(ctx context.Context, plan, layer, id string) (domain.Site, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Site{}, err
 	}
-	site, err := scanSite(s.pool.QueryRow(ctx, siteSQL, plan, layer, id), plan, layer)
-	if err == nil {
-		return site, nil
+	s.startListening()
+	v, _, up := s.ledger.versions()
+	key := siteKey{plan, id}
+	if up {
+		if site, ok := s.entities.site(key, v); ok && site.Layer == layer {
+			return site, nil
+		}
 	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	x := siteScan{s: domain.Site{PlanID: plan, Layer: layer}}
+	err := s.pool.QueryRow(ctx, siteSQL, plan, layer, id).Scan(x.dest()...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return domain.Site{}, s.siteNotFound(ctx, plan, layer, id)
+	}
+	if err != nil {
 		return domain.Site{}, mapErr(ctx, err)
 	}
-	return domain.Site{}, s.siteNotFound(ctx, plan, layer, id)
+	return s.keepSite(key, v, up, &x)
+}
+
+// keepSite decodes a site read at data version v and, if the store was
+// listening, keeps it.
+func (s *Store) keepSite(key siteKey, v int64, up bool, x *siteScan) (domain.Site, error) {
+	site, err := x.site()
+	if err == nil && up {
+		s.entities.putSite(key, v, site, siteBytes(x))
+	}
+	return site, err
 }
 
 // siteNotFound says what is missing: the plan, the layer or the site.
@@ -112,10 +175,19 @@ func (s *Store) siteNotFound(ctx context.Context, plan, layer, id string) error 
 }
 
 // SiteByID returns a site of the plan by its id alone: site ids are
-// unique across a plan's layers (a unique index keeps them so).
+// unique across a plan's layers (a unique index keeps them so). It is
+// kept as Site keeps it.
 func (s *Store) SiteByID(ctx context.Context, plan, id string) (domain.Site, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.Site{}, err
+	}
+	s.startListening()
+	v, _, up := s.ledger.versions()
+	key := siteKey{plan, id}
+	if up {
+		if site, ok := s.entities.site(key, v); ok {
+			return site, nil
+		}
 	}
 	x := siteScan{s: domain.Site{PlanID: plan}}
 	err := s.pool.QueryRow(ctx, siteByIDSQL, plan, id).Scan(append([]any{&x.s.Layer}, x.dest()...)...)
@@ -132,13 +204,14 @@ func (s *Store) SiteByID(ctx context.Context, plan, id string) (domain.Site, err
 	case err != nil:
 		return domain.Site{}, mapErr(ctx, err)
 	}
-	return x.site()
+	return s.keepSite(key, v, up, &x)
 }
 
 // SiteReport returns the report that speaks for a site on asof, as
 // SitePage.Reports does: its own latest, else its inherited schedule's,
 // never a retracted one; nil for none or for a zero asof. An unknown site
-// is ErrNotFound.
+// is ErrNotFound. While the store listens, the answer is kept until a
+// write is heard of (entities.go).
 func (s *Store) SiteReport(ctx context.Context, plan, layer, id string, asof domain.Date) (*domain.Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -146,6 +219,15 @@ func (s *Store) SiteReport(ctx context.Context, plan, layer, id string, asof dom
 	if asof.IsZero() { // like a query without AsOf: no report
 		_, err := s.Site(ctx, plan, layer, id)
 		return nil, err
+	}
+	s.startListening()
+	v, g, up := s.ledger.versions()
+	key := reportKey{plan, layer, id, asof}
+	if up {
+		if r, ok := s.entities.report(key, g); ok {
+			return r, nil
+		}
+		s.warm(plan, layer, asof)
 	}
 	var r reportScan
 	err := s.pool.QueryRow(ctx, siteReportSQL(), plan, layer, id, asof.Time()).Scan(r.dest()...)
@@ -155,5 +237,9 @@ func (s *Store) SiteReport(ctx context.Context, plan, layer, id string, asof dom
 	case err != nil:
 		return nil, mapErr(ctx, err)
 	}
-	return r.report(), nil
+	got := r.report()
+	if up {
+		s.entities.putReport(key, v, g, got)
+	}
+	return got, nil
 }

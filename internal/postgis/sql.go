@@ -174,11 +174,36 @@ func statusFilter(q domain.SiteQuery, a *args) (with, from string) {
 // that speaks for the site (NULLs for none); without one, the query is the
 // same as before there were reports.
 func sitesPageSQL(q domain.SiteQuery) (string, []any) {
+	return pageSQL(q, nil, 0)
+}
+
+// sitesPageByOrdSQL is sitesPageSQL for a page whose sites a point index
+// found (pointindex.go): the rows of ords, in order, each with matched.
+func sitesPageByOrdSQL(q domain.SiteQuery, ords []int32, matched int) (string, []any) {
+	if ords == nil {
+		ords = []int32{}
+	}
+	return pageSQL(q, ords, matched)
+}
+
+// pageSQL builds sitesPageSQL, or with ords (not nil) sitesPageByOrdSQL.
+func pageSQL(q domain.SiteQuery, ords []int32, matched int) (string, []any) {
 	var a args
 	with, m := "", ""
 	page := "SELECT ord, matched FROM m ORDER BY ord"
 	columns, report := siteColumns, ""
-	if q.Status != "" {
+	if ords != nil {
+		// The page is ords, already cut; $1 and $2 are the plan and the
+		// layer, as the page's join expects.
+		a.add(q.Plan)
+		a.add(q.Layer)
+		m = `SELECT u.ord, ` + a.add(int64(matched)) + `::bigint AS matched FROM unnest(` + a.add(ords) + `::integer[]) AS u(ord)`
+		q.Limit, q.Offset = 0, 0
+		if !q.AsOf.IsZero() {
+			columns = siteColumns + ", " + reportColumns
+			report = `LEFT JOIN ` + effectiveReport(a.add(q.AsOf.Time())+"::date") + ` ON true LEFT JOIN reports r ON r.id = e.id`
+		}
+	} else if q.Status != "" {
 		var from string
 		with, from = statusFilter(q, &a)
 		m = `SELECT s.ord, e.id AS report_id, count(*) OVER () AS matched FROM ` + from
@@ -381,6 +406,24 @@ const (
 const lengthsSQL = `SELECT s.id, ST_Length(s.geom::geography) / 1000 FROM sites s
 	WHERE s.plan_id = $1 AND s.layer_id = $2 AND GeometryType(s.geom) IN ('LINESTRING', 'MULTILINESTRING')
 	ORDER BY s.ord`
+
+// layerPointsSQL counts a layer's sites and says whether every one is a
+// single, non-empty point (which a point index can hold).
+const layerPointsSQL = `SELECT count(*), COALESCE(bool_and(GeometryType(geom) = 'POINT' AND NOT ST_IsEmpty(geom)), false)
+	FROM sites WHERE plan_id = $1 AND layer_id = $2`
+
+// layerPointIndexSQL reads a layer of points for its index, sorted by x.
+const layerPointIndexSQL = `SELECT ord, ST_X(geom), ST_Y(geom), COALESCE(project, 0) FROM sites
+	WHERE plan_id = $1 AND layer_id = $2 ORDER BY ST_X(geom), ord`
+
+// reportedSQL names the layers of a plan with reports on their sites, and
+// says whether any schedule of it has reports (reportless).
+const reportedSQL = `SELECT ARRAY(SELECT DISTINCT layer_id FROM reports WHERE plan_id = $1 AND site_id IS NOT NULL),
+	EXISTS (SELECT 1 FROM reports WHERE plan_id = $1 AND site_id IS NULL AND schedule IS NOT NULL)`
+
+// inheritingSQL names the layers of a plan with sites that take the
+// reports of a schedule.
+const inheritingSQL = `SELECT ARRAY(SELECT DISTINCT layer_id FROM sites WHERE plan_id = $1 AND inherits IS NOT NULL)`
 
 // dataVersion is bumped by triggers on every change to the plan data.
 const dataVersionSQL = `SELECT version FROM data_version`

@@ -13,7 +13,12 @@
 // SQL, next to the data, from the planned curve the domain computed for it
 // at import: a status filter pages in the database. What reports change
 // and is costly to compute is kept in memory while the store LISTENs for
-// writes, its own and other processes' (listen.go).
+// writes, its own and other processes' (listen.go), and so are, for the
+// data version announced on the same channel, the plans, districts and
+// layers (no round trip for the version), single sites and their reports
+// (entities.go, warm.go), and the points of point layers, which answer a
+// bbox page's matches and count without the database (pointindex.go).
+// StateVersion names the version of all of it (statever.go).
 package postgis
 
 import (
@@ -39,9 +44,11 @@ import (
 // a lost connection is replaced by the pool on the next request, so the
 // store recovers by itself when the database comes back.
 type Store struct {
-	pool   *pgxpool.Pool
-	cache  cache
-	ledger ledgerCache
+	pool     *pgxpool.Pool
+	cache    cache
+	ledger   ledgerCache
+	entities entityCache
+	points   layerIndexes
 }
 
 // cache keeps what changes only with the data (plans, districts, zones,
@@ -55,23 +62,45 @@ type cache struct {
 	districts []domain.District
 	zones     []domain.Zone
 	layers    map[string][]domain.LayerInfo
+	// The layers of each plan with sites that inherit a schedule's
+	// reports (reportless.go).
+	inheriting map[string]map[string]bool
 }
 
-// dataVersion reads the current data version and drops the cache if the
-// data changed since it was filled.
+// dataVersion is the current data version for the lookups kept in memory
+// (plans, districts, layers), and drops them if the data changed since
+// they were kept. While the store listens it is the version last
+// announced (migration 0005), with no round trip; else it is read. The
+// first call starts the listener.
 func (s *Store) dataVersion(ctx context.Context) (int64, error) {
+	s.startListening()
+	if v, up := s.ledger.dataVersion(); up {
+		s.cache.at(v)
+		return v, nil
+	}
+	return s.readDataVersion(ctx)
+}
+
+// readDataVersion reads the data version from the database.
+func (s *Store) readDataVersion(ctx context.Context) (int64, error) {
 	var v int64
 	if err := s.pool.QueryRow(ctx, dataVersionSQL).Scan(&v); err != nil {
 		return 0, mapErr(ctx, err)
 	}
-	s.cache.mu.Lock()
-	if s.cache.version != v {
-		s.cache.version = v
-		s.cache.plans, s.cache.districts, s.cache.zones = nil, nil, nil
-		s.cache.layers = map[string][]domain.LayerInfo{}
-	}
-	s.cache.mu.Unlock()
+	s.cache.at(v)
 	return v, nil
+}
+
+// at drops what the cache keeps unless it is of data version v.
+func (c *cache) at(v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != v {
+		c.version = v
+		c.plans, c.districts, c.zones = nil, nil, nil
+		c.layers = map[string][]domain.LayerInfo{}
+		c.inheriting = map[string]map[string]bool{}
+	}
 }
 
 // cached returns what get finds in the cache for the current data
@@ -175,8 +204,8 @@ func NewPoolWith(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Po
 // The store listens for ledger writes (its own and other processes') on a
 // connection of its own from the first read that keeps an answer in memory.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, cache: cache{layers: map[string][]domain.LayerInfo{}},
-		ledger: ledgerCache{entries: map[ledgerKey]any{}}}
+	return &Store{pool: pool, cache: cache{layers: map[string][]domain.LayerInfo{}, inheriting: map[string]map[string]bool{}},
+		ledger: ledgerCache{entries: map[ledgerKey]any{}, firstUp: make(chan struct{})}}
 }
 
 // Pool returns the store's connection pool.
@@ -336,16 +365,6 @@ func notFound(plan, layer string, planExists, layerExists bool) error {
 	return nil
 }
 
-// scanSite reads the siteColumns of one row, after the leading columns
-// given in first (such as the count a page query carries).
-func scanSite(row pgx.Row, plan, layer string, first ...any) (domain.Site, error) {
-	x := siteScan{s: domain.Site{PlanID: plan, Layer: layer}}
-	if err := row.Scan(append(first, x.dest()...)...); err != nil {
-		return x.s, err
-	}
-	return x.site()
-}
-
 // siteScan receives the siteColumns of a row.
 type siteScan struct {
 	s                      domain.Site
@@ -495,12 +514,14 @@ func (s *Store) LengthsKM(ctx context.Context, plan, layer string) (map[string]f
 }
 
 // DataVersion is the version of the plan data, which triggers bump on
-// every change of it (an import included).
+// every change of it (an import included). It is read from the database
+// every time, so that a change is seen on the next call even before it
+// is announced; StateVersion is the cheap one.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	return s.dataVersion(ctx)
+	return s.readDataVersion(ctx)
 }
 
 var _ domain.Versioned = (*Store)(nil)

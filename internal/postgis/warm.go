@@ -1,0 +1,107 @@
+package postgis
+
+import (
+	"context"
+	"time"
+
+	"projectmap/internal/domain"
+)
+
+// A layer whose single features are asked for is read whole, once, in
+// the background, into the entity cache: features asked for at random
+// then need no round trip after the first few, instead of after each has
+// been asked for once. The reports go with every write heard of, so a
+// layer is read again at most every warmEvery, and only layers small
+// enough to fit the cache are.
+const (
+	warmEvery    = 10 * time.Second
+	maxWarmSites = 150_000
+	warmTimeout  = 30 * time.Second
+)
+
+// warmKey names one whole-layer read: the sites with their reports on asof.
+type warmKey struct {
+	plan, layer string
+	asof        domain.Date
+}
+
+// claimWarm reports whether the caller should read the layer now: none
+// began within warmEvery.
+func (c *entityCache) claimWarm(k warmKey, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.warmed == nil {
+		c.warmed = map[warmKey]time.Time{}
+	}
+	if last, ok := c.warmed[k]; ok && now.Sub(last) < warmEvery {
+		return false
+	}
+	if len(c.warmed) >= 1024 {
+		clear(c.warmed)
+	}
+	c.warmed[k] = now
+	return true
+}
+
+// warm starts reading a layer's sites and their reports on asof into the
+// entity cache, unless one began lately or the layer is too big.
+func (s *Store) warm(plan, layer string, asof domain.Date) {
+	k := warmKey{plan, layer, asof}
+	if !s.entities.claimWarm(k, time.Now()) {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), warmTimeout)
+		defer cancel()
+		_ = s.warmLayer(ctx, k) // a failed read only leaves the cache cold
+	}()
+}
+
+func (s *Store) warmLayer(ctx context.Context, k warmKey) error {
+	infos, err := s.Layers(ctx, k.plan)
+	if err != nil {
+		return err
+	}
+	fits := false
+	for _, li := range infos {
+		if li.ID == k.layer {
+			fits = li.Count <= maxWarmSites
+		}
+	}
+	if !fits {
+		return nil
+	}
+	v, g, up := s.ledger.versions()
+	if !up {
+		return nil
+	}
+	q := domain.SiteQuery{Plan: k.plan, Layer: k.layer, AsOf: k.asof}
+	pageSQL, pageArgs := sitesPageSQL(q)
+	rows, err := s.pool.Query(ctx, pageSQL, pageArgs...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var matched int
+	var x siteScan
+	var r reportScan
+	dest := append(append([]any{&matched}, x.dest()...), r.dest()...)
+	for rows.Next() {
+		x.s = domain.Site{PlanID: k.plan, Layer: k.layer}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		site, err := x.site()
+		if err != nil {
+			return err
+		}
+		key := siteKey{k.plan, site.ID}
+		if !s.entities.putSite(key, v, site, siteBytes(&x)) {
+			return nil // moved on, or full
+		}
+		if !k.asof.IsZero() {
+			s.entities.putReport(reportKey{k.plan, k.layer, site.ID, k.asof}, v, g, r.report())
+		}
+	}
+	return rows.Err()
+}
