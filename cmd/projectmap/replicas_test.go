@@ -35,6 +35,17 @@ func itemProps(t *testing.T, base, path, etag string) (map[string]any, string) {
 	return f.Properties, res.Header.Get("ETag")
 }
 
+// itemPropsOrAny fetches any JSON resource and its ETag.
+func itemPropsOrAny(t *testing.T, base, path string) (int, string) {
+	t.Helper()
+	res, err := client.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("ETag")
+}
+
 func siteReportJSON(site, note string, fraction float64) []byte {
 	b, _ := json.Marshal(map[string]any{
 		"site": site, "reported_on": "2024-09-30", "fraction": fraction,
@@ -69,8 +80,11 @@ func TestReplicasSeeEachOthersWrites(t *testing.T) {
 	t.Parallel()
 	b := postgisBackend(t)
 	_, secret := createToken(t, b, "--name", "市住建局", "--role", "reporter", "--projects", "15")
-	one := startProc(t, b, noLimit...)
-	two := startProc(t, b, noLimit...)
+	// Behind one load balancer: one public URL, so that both build the
+	// same links.
+	replica := append([]string{"--public-url", "https://map.example.org"}, noLimit...)
+	one := startProc(t, b, replica...)
+	two := startProc(t, b, replica...)
 	for i, c := range []struct {
 		from, to *proc
 		site     string
@@ -95,6 +109,21 @@ func TestReplicasSeeEachOthersWrites(t *testing.T) {
 		t.Logf("report %d visible through the other replica after %s", id, took.Round(time.Millisecond))
 		if _, etag2 := itemProps(t, c.to.base, siteItem(c.site), ""); etag2 == etag {
 			t.Errorf("the item's ETag did not change with the report: %s", etag)
+		}
+		// Once seen, never unseen: no stale cached answer comes back.
+		for n := range 50 {
+			if props, _ := itemProps(t, c.to.base, siteItem(c.site), ""); props["report_id"] != float64(id) {
+				t.Fatalf("request %d after the report was seen: report_id %v (a stale cached answer)", n, props["report_id"])
+			}
+		}
+	}
+	// Replicas of one build over one database name a response alike, so
+	// that a client's ETag holds behind a load balancer.
+	for _, path := range []string{siteItem("old-community-baqiao-liulinfang"), "/api/projects/15", "/ogc/collections"} {
+		_, etag1 := itemPropsOrAny(t, one.base, path)
+		_, etag2 := itemPropsOrAny(t, two.base, path)
+		if etag1 != etag2 || etag1 == "" {
+			t.Errorf("%s: ETag %s on one replica, %s on the other", path, etag1, etag2)
 		}
 	}
 	one.stop(t)

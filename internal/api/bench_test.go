@@ -13,13 +13,28 @@ import (
 	"projectmap/internal/storetest"
 )
 
-// BenchmarkItems serves whole layers in-process from the embedded store:
+// BenchmarkItems serves whole layers in-process from the embedded store,
+// with the response cache off, so that every request is built afresh:
 // old-communities has the most features, districts the most vertices.
 func BenchmarkItems(b *testing.B) {
-	h := api.New(api.Config{Store: memstore.New(storetest.Dataset(b)), Now: func() time.Time { return fixedNow }})
+	benchItems(b, api.Config{CacheBytes: -1}, "")
+}
+
+// BenchmarkCachedItems is BenchmarkItems answered from the response cache,
+// gzip-encoded as browsers ask.
+func BenchmarkCachedItems(b *testing.B) {
+	benchItems(b, api.Config{}, "gzip")
+}
+
+func benchItems(b *testing.B, cfg api.Config, encoding string) {
+	cfg.Store, cfg.Now = memstore.New(storetest.Dataset(b)), func() time.Time { return fixedNow }
+	h := api.New(cfg)
 	for _, layer := range []string{"old-communities", "metro-stations", "districts"} {
 		b.Run(layer, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/ogc/collections/"+layer+"/items?limit=10000&asof=2024-09-30", nil)
+			if encoding != "" {
+				req.Header.Set("Accept-Encoding", encoding)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				rec := httptest.NewRecorder()

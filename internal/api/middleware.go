@@ -122,20 +122,12 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			return next(c)
 		}
-		if isDownload(c) {
-			return next(c) // streamed: a body too large to buffer and hash
+		if isDownload(c) || c.Get(ctxCached) != nil {
+			return next(c) // streamed, or tagged by the response cache
 		}
 		res := c.Response()
-		buf := &bufferedWriter{header: res.Header(), status: http.StatusOK}
-		orig := res.Writer
-		res.Writer = buf
-		// Deferred so that a panic below cannot leave the buffer in place,
-		// where the error response would be swallowed (an empty 200).
-		defer func() { res.Writer = orig }()
-		err := next(c)
-		res.Writer = orig
+		buf, err := buffered(c, next)
 		if err != nil {
-			uncommit(res)
 			return err
 		}
 		if err := stillWanted(c); err != nil {
@@ -171,6 +163,26 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 		_, err = res.Writer.Write(buf.body.Bytes())
 		return err
 	}
+}
+
+// buffered runs next with the response held in a buffer, which it
+// returns; the response's own writer is back in place when it returns,
+// and after an error nothing is committed, so that the error response can
+// still be sent.
+func buffered(c echo.Context, next echo.HandlerFunc) (*bufferedWriter, error) {
+	res := c.Response()
+	buf := &bufferedWriter{header: res.Header(), status: http.StatusOK}
+	orig := res.Writer
+	res.Writer = buf
+	// Deferred so that a panic below cannot leave the buffer in place,
+	// where the error response would be swallowed (an empty 200).
+	defer func() { res.Writer = orig }()
+	if err := next(c); err != nil {
+		res.Writer = orig
+		uncommit(res)
+		return nil, err
+	}
+	return buf, nil
 }
 
 // uncommit undoes a handler's buffered write that ended in an error:
@@ -231,16 +243,23 @@ func nextETag(h string) (tag, rest string) {
 // gzip would cost time and save nothing.
 var precompressed = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".woff2": true, ".gz": true, ".zip": true}
 
-// skipGzip is the gzip middleware's skipper: the only compressed bodies
-// the service sends are static files, named by their extension.
+// skipGzip is the gzip middleware's skipper: responses the cache
+// compresses itself, and compressed bodies.
 func skipGzip(c echo.Context) bool {
+	return c.Get(ctxCached) != nil || compressedAlready(c)
+}
+
+// compressedAlready reports whether the body is compressed already: the
+// only such bodies the service sends are static files, named by their
+// extension.
+func compressedAlready(c echo.Context) bool {
 	return precompressed[strings.ToLower(path.Ext(c.Request().URL.Path))]
 }
 
-// gzipped reports whether the gzip middleware encodes this response
-// (when the body is long enough).
+// gzipped reports whether the client takes gzip for this response, which
+// is then compressed (when the body is long enough).
 func gzipped(c echo.Context) bool {
-	return !skipGzip(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
+	return !compressedAlready(c) && strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip")
 }
 
 // bufferedWriter holds a response until its ETag is known.

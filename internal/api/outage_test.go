@@ -39,8 +39,10 @@ func outageServer(t *testing.T, c *storetest.Cluster, poolSize int32) (*httptest
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
+	// The response cache is off: these tests are about what a request
+	// that reaches the store gets (a cached answer needs none).
 	h := api.New(api.Config{Store: store, Now: func() time.Time { return fixedNow },
-		RequestTimeout: outageRequestTimeout, ReadyTimeout: outageReadyTimeout})
+		RequestTimeout: outageRequestTimeout, ReadyTimeout: outageReadyTimeout, CacheBytes: -1})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, store
@@ -136,6 +138,7 @@ func TestSlowDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			held = append(held, conn)
+			t.Cleanup(conn.Release) // again is a no-op; a failure must not leave Close waiting
 		}
 		for _, path := range []string{outageItems, outageReady} {
 			wantUnavailable(t, srv, path, outageRequestTimeout+outageSlack)

@@ -22,6 +22,8 @@ func routes(e *echo.Echo, s *server) {
 		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "Idempotency-Key", "If-None-Match"},
 		ExposeHeaders: []string{"ETag", echo.HeaderLocation, headerReplayed, "Retry-After", echo.HeaderXRequestID, echo.HeaderWWWAuthenticate},
 	}))
+	// Cached answers and 304s cost no store work: they bypass the cap.
+	e.Use(s.responses)
 	// Shed load past the in-flight cap before any work is done.
 	e.Use(newShedder(s.cfg.MaxInFlight, s.cfg.MaxQueued, s.cfg.QueueWait).middleware)
 	e.Use(requestDeadline(s.cfg.RequestTimeout, isDownload))

@@ -77,10 +77,24 @@ type Config struct {
 	// Retry-After. Zero means DefaultRequestTimeout, DefaultReadyTimeout.
 	RequestTimeout time.Duration
 	ReadyTimeout   time.Duration
+	// CacheBytes is the response cache's budget: zero means
+	// DefaultCacheBytes, a negative value no cache at all.
+	CacheBytes int64
+	// BuildStamp names the build (its revision, or a digest of the
+	// binary): ETags derive from it, so that a new build never answers 304
+	// for what an old one sent.
+	BuildStamp string
 }
 
 // New returns the HTTP handler for the whole service.
 func New(cfg Config) *echo.Echo {
+	e, _ := newService(cfg)
+	return e
+}
+
+// newService is New, with the server behind the handler (for tests that
+// look inside it).
+func newService(cfg Config) (*echo.Echo, *server) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -111,8 +125,11 @@ func New(cfg Config) *echo.Echo {
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	s := &server{cfg: cfg, links: newLinker(cfg)}
+	if cfg.CacheBytes >= 0 {
+		s.respCache = newResponseCache(orDefault(cfg.CacheBytes, DefaultCacheBytes))
+	}
 	routes(e, s)
-	return e
+	return e, s
 }
 
 // NewHTTPServer wraps the handler with timeouts suited to the public web.
@@ -132,6 +149,9 @@ type server struct {
 	links linker
 	zones sync.Map     // time zone name → *time.Location, loaded once
 	cache versionCache // answers computed from the plan data alone
+	// respCache keeps whole responses by state version; nil when off.
+	respCache   *responseCache
+	gzipWriters sync.Pool // *gzip.Writer
 }
 
 // today is the date it is now in the plan's city.

@@ -104,7 +104,7 @@ func stillWanted(c echo.Context) error {
 }
 
 // orDefault is v, or def when v is not positive.
-func orDefault[T int | time.Duration](v, def T) T {
+func orDefault[T int | int64 | time.Duration](v, def T) T {
 	if v <= 0 {
 		return def
 	}

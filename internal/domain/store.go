@@ -91,3 +91,16 @@ type Store interface {
 type Versioned interface {
 	DataVersion(ctx context.Context) (int64, error)
 }
+
+// StateVersioned is a store that can name, cheaply, the version of
+// everything a public read returns: the plan data and the ledger's reports
+// and retractions. Whole responses are kept under it until it moves, so it
+// must move with every committed change a read could show, and two stores
+// over the same data (replicas) must name it alike.
+type StateVersioned interface {
+	// StateVersion returns the current version; ok is false when the
+	// store cannot tell it reliably now (PostGIS while it is not
+	// listening for other processes' writes), and then nothing may be
+	// served from a cache.
+	StateVersion(ctx context.Context) (version string, ok bool, err error)
+}

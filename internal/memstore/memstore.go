@@ -49,6 +49,9 @@ type Store struct {
 	led *ledger
 	log *slog.Logger
 	now func() time.Time
+
+	digestOnce sync.Once // dataDigest, made on first use
+	digest     string
 }
 
 type layer struct {
