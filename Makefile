@@ -4,7 +4,7 @@ ADDR    ?= :8080
 BIN     := bin/projectmap
 WEB_SRC := $(wildcard web/src/*) web/package.json web/build.mjs
 
-.PHONY: run build test fuzz bench load bench-writes check-data web deps districts metro clean
+.PHONY: run build test fuzz bench bench-http bench-deps load bench-writes check-data web deps districts metro clean
 
 # PostGIS: make db, make run-postgis, make bench-postgis (see Makefile.postgis).
 include Makefile.postgis
@@ -41,13 +41,15 @@ fuzz:
 # medians), the PostGIS and embedded-store benchmarks (which report their
 # own medians), the synthetic scale run at 10k, 100k and 1M sites, the
 # status=behind page at 100k synthetic sites of which half carry reports,
-# then the loopback load runs of `make load` and the report writes.
-bench: build db bin/loadgen
+# then the wrk runs of `make bench-http` (with a CPU profile), the
+# loopback load runs of `make load` and the report writes.
+bench: build db bin/loadgen bench-deps
 	$(GO) test -run '^$$' -bench . -benchmem -count 8 ./internal/api/ > bin/bench-api.txt
 	$(GO) tool benchstat bin/bench-api.txt
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/postgis/ ./internal/memstore/
 	$(GO) run ./cmd/projectmap data synth --scale --database-url '$(TEST_DATABASE_URL)'
 	$(GO) run ./cmd/projectmap data synth --features 100000 --reports 0.5 --status behind --database-url '$(TEST_DATABASE_URL)'
+	@$(MAKE) --no-print-directory bench-http
 	@$(MAKE) --no-print-directory load
 	@$(MAKE) --no-print-directory bench-writes
 
@@ -81,6 +83,49 @@ load: build db bin/loadgen
 	  echo "server log   $$(grep -c '"status":5' $$tmp/$$store.log) lines 5xx, $$(grep -c '"status":499' $$tmp/$$store.log) lines 499"; \
 	  kill $$pid; wait $$pid 2>/dev/null; pid=; \
 	done; exit $$rc
+
+# HTTP throughput with wrk (issue 10), not in CI; the script is
+# cmd/loadgen/wrk/bench-http.sh. wrk -t$(BENCH_T) -c$(BENCH_C)
+# -d$(BENCH_D) --latency, each server run on its own port from
+# BENCH_PORT+1: on each store of BENCH_STORES (the embedded one on a
+# throwaway data directory; PostGIS in a scratch database of `data synth
+# --keep` holding the geodata and BENCH_SITES synthetic sites, dropped
+# afterwards), (1) If-None-Match → 304 on the whole layer BENCH_WHOLE and
+# (2) the cached layer BENCH_LAYER (≈100 KB) with gzip; then on PostGIS,
+# with BENCH_MISS_FLAGS (the response cache off), (3a) bbox pages, limit
+# 100, a new district-sized box each request, under a CPU profile
+# (BENCH_PROFILE, its top 15 by cumulative time printed) and (3b) single
+# features by random id. Prints one line per case (req/s, p50, p99, count
+# by status) with its command; any other status than the expected one, or
+# a socket error, fails it. BENCH_SERVE_FLAGS go to every server, e.g.
+# --db-pool-size 16. A smoke run: make bench-http BENCH_D=3s.
+BENCH_PORT        ?= 18090
+BENCH_STORES      ?= embedded postgis
+BENCH_T           ?= 2
+BENCH_C           ?= 32
+BENCH_D           ?= 10s
+# With asof given, as the map asks, a run that crosses a quarter hour
+# does not see the default date's cache key (and ETag) turn over. The
+# layer: 50 old communities, 104,833 bytes (4,138 gzipped) on 2026-12-02.
+BENCH_WHOLE       ?= /ogc/collections/old-communities/items?plan=xian-2024&asof=2024-12-31
+BENCH_LAYER       ?= /ogc/collections/old-communities/items?plan=xian-2024&asof=2024-12-31&limit=50
+BENCH_SITES       ?= 100000
+BENCH_SEED        ?= 1
+BENCH_MISS_FLAGS  ?= --cache-mb 0
+BENCH_SERVE_FLAGS ?=
+BENCH_PROFILE     ?= bin/bench-cpu-postgis-bbox.pprof
+bench-http: build db bench-deps
+	@GO='$(GO)' BIN='$(BIN)' PG_HOST='$(PG_HOST)' PG_PORT='$(PG_PORT)' PG_USER='$(PG_USER)' \
+	  BENCH_PORT='$(BENCH_PORT)' BENCH_STORES='$(BENCH_STORES)' BENCH_T='$(BENCH_T)' BENCH_C='$(BENCH_C)' \
+	  BENCH_D='$(BENCH_D)' BENCH_WHOLE='$(BENCH_WHOLE)' BENCH_LAYER='$(BENCH_LAYER)' BENCH_SITES='$(BENCH_SITES)' \
+	  BENCH_SEED='$(BENCH_SEED)' BENCH_MISS_FLAGS='$(BENCH_MISS_FLAGS)' BENCH_SERVE_FLAGS='$(BENCH_SERVE_FLAGS)' \
+	  BENCH_PROFILE='$(BENCH_PROFILE)' bash cmd/loadgen/wrk/bench-http.sh
+
+# wrk, for bench-http only (the Debian package).
+bench-deps:
+	@command -v wrk >/dev/null || { \
+	  echo "bench-deps: installing wrk"; \
+	  $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 wrk; }
 
 bin/loadgen: $(wildcard cmd/loadgen/*.go)
 	$(GO) build -o $@ ./cmd/loadgen

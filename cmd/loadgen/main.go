@@ -15,6 +15,9 @@
 // requests whose clients reset their connections mid-request, and checks
 // that the next request is served within -next-max. `make load` runs it
 // so on each store. Any 5xx or socket error makes the exit status 1.
+//
+// With -synth-boxes it prints the boxes of `projectmap data synth` for the
+// wrk scripts under wrk/, which `make bench-http` runs (see wrk/check.lua).
 package main
 
 import (
@@ -82,8 +85,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&rc.path, "reset-path", defaultResetPath, "with -resets, the path the resetting clients request (a heavy one)")
 	fs.StringVar(&rc.checkPath, "check-path", defaultCheckPath, "with -resets, the path of the next request, timed")
 	fs.DurationVar(&rc.nextMax, "next-max", 100*time.Millisecond, "with -resets, the longest the next request may take")
+	synthBoxes := fs.Bool("synth-boxes", false, "print the district-sized boxes of projectmap data synth, one a line, and exit (for wrk/bbox.lua)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *synthBoxes {
+		return printSynthBoxes(stdout)
 	}
 	if *mix {
 		cfg.url = strings.TrimSuffix(cfg.url, "/")
@@ -193,7 +200,7 @@ func newRequest(ctx context.Context, cfg config, n int) (*http.Request, int) {
 	if !cfg.report {
 		url := cfg.url
 		if cfg.mix != nil {
-			url += cfg.mix[n%len(cfg.mix)]
+			url += mixPath(cfg.mix, n)
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if cfg.gzip {

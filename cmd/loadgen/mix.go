@@ -36,6 +36,26 @@ var mixPaths = []string{
 	"/ogc/collections/charging-piles/items",
 	"/",
 	"/healthz",
+	// A map panned to a box never asked for before: a miss of every cache.
+	"/ogc/collections/old-communities/items?bbox=" + boxPlaceholder,
+}
+
+// boxPlaceholder in a mix path is replaced by a box of its own for every
+// request (boxFor).
+const boxPlaceholder = "{box}"
+
+// boxFor is the n-th request's box: 0.2° wide, moved over the old city
+// by a step that does not repeat within a run.
+func boxFor(n int) string {
+	x := 108.80 + float64(n%997)*0.0003
+	y := 34.15 + float64(n/997%991)*0.0002
+	return fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", x, y, x+0.2, y+0.2)
+}
+
+// mixPath is the n-th request's path.
+func mixPath(paths []string, n int) string {
+	p := paths[n%len(paths)]
+	return strings.Replace(p, boxPlaceholder, boxFor(n), 1)
 }
 
 const (

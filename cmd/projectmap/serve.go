@@ -32,6 +32,8 @@ type serveConfig struct {
 	web        webConfig
 	shed       shedConfig
 	bounds     boundsConfig
+	profile    profileConfig
+	cache      cacheConfig
 }
 
 // shedConfig bounds the requests at work, and how shutdown drains them.
@@ -55,6 +57,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	webFlags(fs, getenv, &cfg.web)
 	shedFlags(fs, &cfg.shed)
 	boundsFlags(fs, &cfg.bounds)
+	profileFlags(fs, &cfg.profile)
+	cacheFlags(fs, getenv, &cfg.cache)
 	if err := fs.Parse(args); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -70,6 +74,9 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 		return cfg, fmt.Errorf("%w: --max-body must be positive", errUsage)
 	}
 	if err := cfg.shed.check(); err != nil {
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if err := cfg.cache.check(); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if err := cfg.bounds.check(); err != nil {
@@ -102,6 +109,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The store closes after the server has shut down, so that no request
 	// in flight writes to a closed journal.
 	defer store.close()
+	stopProfile, err := cfg.profile.start(log)
+	if err != nil {
+		return err
+	}
+	defer stopProfile() // before the store closes: the requests have finished
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -151,6 +163,9 @@ func newHandler(ctx context.Context, cfg serveConfig, draining <-chan struct{}, 
 
 		RequestTimeout: cfg.bounds.requestTimeout,
 		ReadyTimeout:   cfg.bounds.readyTimeout,
+
+		CacheBytes: cfg.cache.bytes(),
+		BuildStamp: buildStamp(),
 	})
 	return h, store, nil
 }
