@@ -150,11 +150,89 @@ func (s *Store) indexedPage(q domain.SiteQuery) (matched int, page []int32, ok b
 		return 0, nil, false
 	}
 	b := q.BBox
-	all := ix.matches(b.Min[0], b.Min[1], b.Max[0], b.Max[1], q.Project)
-	from := min(q.Offset, len(all))
-	to := len(all)
-	if q.Limit > 0 {
-		to = min(from+q.Limit, len(all))
+	if q.Limit <= 0 {
+		all := ix.matches(b.Min[0], b.Min[1], b.Max[0], b.Max[1], q.Project)
+		return len(all), all[min(q.Offset, len(all)):], true
 	}
-	return len(all), all[from:to], true
+	matched, first := ix.firstMatches(b.Min[0], b.Min[1], b.Max[0], b.Max[1], q.Project, q.Offset+q.Limit)
+	return matched, first[min(q.Offset, len(first)):], true
+}
+
+// firstMatches counts the sites in b (closed) of project (0: any) and
+// returns the k first of them in order: a page needs its own ords only,
+// so the rest are counted, not sorted (a bounded max-heap keeps the k
+// smallest).
+func (ix *pointIndex) firstMatches(minX, minY, maxX, maxY float64, project, k int) (matched int, first []int32) {
+	heap := make([]int32, 0, min(k, 1024))
+	for i := sort.SearchFloat64s(ix.xs, minX); i < len(ix.xs) && ix.xs[i] <= maxX; i++ {
+		if y := ix.ys[i]; y < minY || y > maxY || project != 0 && int(ix.projects[i]) != project {
+			continue
+		}
+		matched++
+		switch ord := ix.ords[i]; {
+		case len(heap) < k:
+			heap = append(heap, ord)
+			siftUp(heap, len(heap)-1)
+		case ord < heap[0]:
+			heap[0] = ord
+			siftDown(heap, 0)
+		}
+	}
+	slices.Sort(heap)
+	return matched, heap
+}
+
+// siftUp and siftDown keep h a max-heap.
+func siftUp(h []int32, i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if h[parent] >= h[i] {
+			return
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+}
+
+func siftDown(h []int32, i int) {
+	for {
+		largest, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h[l] > h[largest] {
+			largest = l
+		}
+		if r < len(h) && h[r] > h[largest] {
+			largest = r
+		}
+		if largest == i {
+			return
+		}
+		h[i], h[largest] = h[largest], h[i]
+		i = largest
+	}
+}
+
+// AwaitPointIndex waits until the layer's point index is built for the
+// current data version, so that a measurement sees the served path; it
+// reports false if the layer is not one of points, or ctx ends first.
+func (s *Store) AwaitPointIndex(ctx context.Context, plan, layer string) bool {
+	s.startListening()
+	for {
+		if v, up := s.ledger.dataVersion(); up {
+			if ix := s.index(plan, layer, v); ix != nil {
+				return true
+			}
+			c := &s.points
+			c.mu.Lock()
+			ix, built := c.indexes[layerRef{plan, layer}]
+			c.mu.Unlock()
+			if built && ix == nil {
+				return false
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
