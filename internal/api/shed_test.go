@@ -85,6 +85,35 @@ func TestShedding(t *testing.T) {
 	}
 }
 
+// TestQueueFull: with the one slot held and the one queue place taken by
+// a request waiting its turn, the next request is a 503 at once, not
+// after the queue wait; the queued one is served once the slot frees.
+func TestQueueFull(t *testing.T) {
+	g := newGatedStore(t)
+	h := api.New(api.Config{Store: g, MaxInFlight: 1, MaxQueued: 1, QueueWait: time.Minute})
+	held, heldDone := serve(h, context.Background(), "/ogc/collections")
+	<-g.entered
+	queued, queuedDone := serve(h, context.Background(), "/ogc/collections?f=json")
+	// Nothing tells when the second request has taken its queue place:
+	// give it time to, then the third must find the queue full.
+	time.Sleep(300 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	began := time.Now()
+	rec, done := serve(h, ctx, "/api/projects")
+	<-done
+	if rec.Code != http.StatusServiceUnavailable || time.Since(began) > 2*time.Second {
+		t.Fatalf("a request past a full queue: %d after %v, want 503 at once", rec.Code, time.Since(began))
+	}
+	checkErrorShape(t, rec, "overloaded")
+	close(g.release)
+	<-heldDone
+	<-queuedDone
+	if held.Code != 200 || queued.Code != 200 {
+		t.Errorf("in flight %d, queued %d; want both 200", held.Code, queued.Code)
+	}
+}
+
 // TestCancelledIs499: a request its client cancels is logged as 499 at
 // info level, not as a 503 or an error.
 func TestCancelledIs499(t *testing.T) {
