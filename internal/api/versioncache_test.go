@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
@@ -74,8 +75,21 @@ func TestCachedAnswerFollowsWrites(t *testing.T) {
 	if err != nil || tag.RowsAffected() == 0 {
 		t.Fatalf("changing the quotas: %v, %d rows", err, tag.RowsAffected())
 	}
+	// A change made outside the store is heard of when it commits (its
+	// NOTIFY), a few milliseconds later: within a second, every answer
+	// shows it.
+	deadline := time.Now().Add(time.Second)
 	after := get(t, srv, "/api/coverage")
+	for !strings.Contains(string(after.body), "987654") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		after = get(t, srv, "/api/coverage")
+	}
 	if after.status != 200 || !strings.Contains(string(after.body), "987654") {
-		t.Errorf("after the change: %d, quota in the answer %v; want 200, true", after.status, strings.Contains(string(after.body), "987654"))
+		t.Errorf("a second after the change: %d, quota in the answer %v; want 200, true", after.status, strings.Contains(string(after.body), "987654"))
+	}
+	for range 20 {
+		if again := get(t, srv, "/api/coverage"); !strings.Contains(string(again.body), "987654") {
+			t.Fatalf("once seen, the change is gone again: a stale cached answer")
+		}
 	}
 }
