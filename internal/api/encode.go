@@ -290,6 +290,9 @@ func appendGeometry(b []byte, g orb.Geometry) ([]byte, error) {
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	if plainJSON(s) {
+		return append(append(b, s...), '"') // most names and sources: copied whole
+	}
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -334,6 +337,18 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainJSON reports whether s can be written in a JSON string as it is:
+// valid UTF-8 with no control character, quote, backslash, U+2028 or
+// U+2029 (which appendString escapes).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == 0xe2 {
+			return false // 0xe2 leads U+2028 and U+2029 (and other runes the slow path copies)
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // sortedAttrs returns the attribute keys in order.
