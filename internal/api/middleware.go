@@ -139,11 +139,10 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 			return werr
 		}
 		sum := sha256.Sum256(buf.body.Bytes())
-		tag := base64.RawURLEncoding.EncodeToString(sum[:18])
+		tag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
 		if gzipped(c) {
-			tag += "-gz"
+			tag = gzipTag(tag)
 		}
-		tag = `"` + tag + `"`
 		h := res.Header()
 		h.Set("ETag", tag)
 		if h.Get("Cache-Control") == "" {

@@ -126,21 +126,21 @@ func (s *server) dayStamp() string {
 	return string(b)
 }
 
-// etagOf is the ETag of the response to key at version: the same on every
-// replica of one build over one database.
-func (s *server) etagOf(version, key string, gzipped bool) string {
+// etagOf is the ETag of the response to key at version (its identity
+// encoding; gzipTag names the gzip one): the same on every replica of one
+// build over one database.
+func (s *server) etagOf(version, key string) string {
 	h := sha256.New()
 	h.Write([]byte(s.cfg.BuildStamp))
 	h.Write([]byte{0})
 	h.Write([]byte(version))
 	h.Write([]byte{0})
 	h.Write([]byte(key))
-	tag := base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
-	if gzipped {
-		return `"` + tag + `-gz"`
-	}
-	return `"` + tag + `"`
+	return `"` + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18]) + `"`
 }
+
+// gzipTag is the ETag of the gzip encoding of the response tagged tag.
+func gzipTag(tag string) string { return tag[:len(tag)-1] + `-gz"` }
 
 // notModified answers 304 if the request's If-None-Match names the
 // response to key at version, in either encoding the client accepts:
@@ -150,11 +150,17 @@ func (s *server) notModified(c echo.Context, version, key string) bool {
 	if inm == "" {
 		return false
 	}
-	if !noneMatch(inm, s.etagOf(version, key, false)) && !(acceptsGzip(c) && noneMatch(inm, s.etagOf(version, key, true))) {
+	tag := s.etagOf(version, key)
+	zipped := gzipTag(tag)
+	gz := gzipped(c)
+	if !noneMatch(inm, tag) && !(gz && noneMatch(inm, zipped)) {
 		return false
 	}
+	if gz {
+		tag = zipped
+	}
 	h := c.Response().Header()
-	h.Set("ETag", s.etagOf(version, key, acceptsGzip(c)))
+	h.Set("ETag", tag)
 	h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	c.Response().WriteHeader(http.StatusNotModified)
 	return true
@@ -188,7 +194,7 @@ func (s *server) fill(c echo.Context, next echo.HandlerFunc, version, key string
 	if after, ok := s.cacheKeyOf(c); ok {
 		key = after
 	}
-	r := &cachedResponse{key: key, etag: s.etagOf(version, key, false), header: http.Header{}, identity: buf.body.Bytes()}
+	r := &cachedResponse{key: key, etag: s.etagOf(version, key), header: http.Header{}, identity: buf.body.Bytes()}
 	for _, k := range cachedHeaders {
 		if v := h.Get(k); v != "" {
 			r.header.Set(k, v)
@@ -199,7 +205,7 @@ func (s *server) fill(c echo.Context, next echo.HandlerFunc, version, key string
 		r.header.Set("Cache-Control", "public, max-age=300")
 	}
 	r.compressible = len(r.identity) >= gzipMinLength && !compressedAlready(c)
-	if r.compressible && acceptsGzip(c) {
+	if r.compressible && gzipped(c) {
 		if r.gzip, err = s.compress(r.identity); err != nil {
 			return nil, err
 		}
@@ -212,7 +218,7 @@ func (s *server) fill(c echo.Context, next echo.HandlerFunc, version, key string
 // that takes gzip had asked for r before (the entry is replaced, so that
 // the cache counts the bytes).
 func (s *server) withGzip(c echo.Context, version string, r *cachedResponse) (*cachedResponse, error) {
-	if r.gzip != nil || !r.compressible || !acceptsGzip(c) {
+	if r.gzip != nil || !r.compressible || !gzipped(c) {
 		return r, nil
 	}
 	if err := stillWanted(c); err != nil {
@@ -239,8 +245,8 @@ func (s *server) serveCached(c echo.Context, r *cachedResponse) error {
 	body, tag := r.identity, r.etag
 	if r.compressible {
 		h.Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
-		if acceptsGzip(c) && r.gzip != nil {
-			body, tag = r.gzip, r.etag[:len(r.etag)-1]+`-gz"`
+		if gzipped(c) && r.gzip != nil {
+			body, tag = r.gzip, gzipTag(r.etag)
 			h.Set(echo.HeaderContentEncoding, "gzip")
 		}
 	}
@@ -279,6 +285,3 @@ func (s *server) compress(b []byte) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
-
-// acceptsGzip reports whether the client takes gzip.
-func acceptsGzip(c echo.Context) bool { return gzipped(c) }

@@ -14,8 +14,6 @@
 -- and then cycles through (default 200000: more than a 10 s run sends).
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "check.lua")
 
-local reqs = {}
-local next_req = 0
 
 local function read_boxes(file)
 	local boxes = {}
@@ -54,7 +52,4 @@ function init(argv)
 	end
 end
 
-function request()
-	next_req = next_req % #reqs + 1
-	return reqs[next_req]
-end
+request = prepared_request

@@ -100,3 +100,13 @@ function done(summary, latency, requests)
 		os.exit(1)
 	end
 end
+
+-- reqs holds requests prepared in init(); prepared_request, set as a
+-- script's request(), sends them in turn (building one per request would
+-- cost the load generator CPU the server needs).
+reqs = {}
+local next_req = 0
+function prepared_request()
+	next_req = next_req % #reqs + 1
+	return reqs[next_req]
+end

@@ -10,8 +10,6 @@
 -- through (default 200000).
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "check.lua")
 
-local reqs = {}
-local next_req = 0
 
 function init(argv)
 	local a = check_init(argv)
@@ -23,7 +21,4 @@ function init(argv)
 	end
 end
 
-function request()
-	next_req = next_req % #reqs + 1
-	return reqs[next_req]
-end
+request = prepared_request
