@@ -2,10 +2,12 @@ package postgis_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/postgis"
@@ -13,21 +15,32 @@ import (
 )
 
 // locked runs read while another connection holds tables locked against
-// every access: it succeeds only if read needs none of them.
+// every access: it succeeds only if read needs none of them. Taking the
+// locks may deadlock with a read the store makes in the background (a
+// layer read whole, an index built); it is then tried again.
 func locked(t *testing.T, s *postgis.Store, tables string, read func(ctx context.Context) error) error {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := s.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
+	for try := 1; ; try++ {
+		tx, err := s.Pool().Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = tx.Exec(ctx, `LOCK TABLE `+tables+` IN ACCESS EXCLUSIVE MODE`)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "40P01" && try < 10 {
+			tx.Rollback(ctx)
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		bounded, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		return read(bounded)
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE `+tables+` IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	bounded, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	defer cancel()
-	return read(bounded)
 }
 
 // TestInMemoryReads: while a store listens, the data version, a site

@@ -26,11 +26,14 @@ const (
 	indexTimeout    = time.Minute
 )
 
-// pointIndex is one layer's points, sorted by x.
+// pointIndex is one layer's points, sorted by x. A layer small enough
+// for the entity cache (maxWarmSites) also keeps each site's id by ord,
+// so that a page can be read from that cache (memorypage.go).
 type pointIndex struct {
 	xs, ys   []float64
 	ords     []int32
 	projects []int32
+	ids      map[int32]string
 }
 
 // layerIndexes keeps the point indexes of one data version; nil for a
@@ -102,13 +105,20 @@ func (s *Store) readIndex(ctx context.Context, ref layerRef) (*pointIndex, error
 	}
 	defer rows.Close()
 	ix := &pointIndex{xs: make([]float64, 0, n), ys: make([]float64, 0, n), ords: make([]int32, 0, n), projects: make([]int32, 0, n)}
+	if n <= maxWarmSites {
+		ix.ids = make(map[int32]string, n)
+	}
 	var ord, project int32
 	var x, y float64
+	var id string
 	for rows.Next() {
-		if err := rows.Scan(&ord, &x, &y, &project); err != nil {
+		if err := rows.Scan(&ord, &x, &y, &project, &id); err != nil {
 			return nil, err
 		}
 		ix.ords, ix.xs, ix.ys, ix.projects = append(ix.ords, ord), append(ix.xs, x), append(ix.ys, y), append(ix.projects, project)
+		if ix.ids != nil {
+			ix.ids[ord] = id
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -135,27 +145,40 @@ func indexable(q domain.SiteQuery) bool {
 	return q.BBox != nil && q.District == "" && q.Status == ""
 }
 
+// indexedPage is what a point index found for a page: the number
+// matched and the ords of the page, in order, in the index of the data
+// version named.
+type indexedPage struct {
+	matched int
+	ords    []int32
+	ix      *pointIndex
+	version int64
+}
+
 // indexedPage finds q's matches with the layer's point index, if it has
-// one: the number matched and the ords of the page, in order.
-func (s *Store) indexedPage(q domain.SiteQuery) (matched int, page []int32, ok bool) {
+// one.
+func (s *Store) indexedPage(q domain.SiteQuery) (indexedPage, bool) {
 	if !indexable(q) || s.points.off {
-		return 0, nil, false
+		return indexedPage{}, false
 	}
 	v, up := s.ledger.dataVersion()
 	if !up {
-		return 0, nil, false
+		return indexedPage{}, false
 	}
 	ix := s.index(q.Plan, q.Layer, v)
 	if ix == nil {
-		return 0, nil, false
+		return indexedPage{}, false
 	}
 	b := q.BBox
+	found := indexedPage{ix: ix, version: v}
 	if q.Limit <= 0 {
 		all := ix.matches(b.Min[0], b.Min[1], b.Max[0], b.Max[1], q.Project)
-		return len(all), all[min(q.Offset, len(all)):], true
+		found.matched, found.ords = len(all), all[min(q.Offset, len(all)):]
+		return found, true
 	}
 	matched, first := ix.firstMatches(b.Min[0], b.Min[1], b.Max[0], b.Max[1], q.Project, q.Offset+q.Limit)
-	return matched, first[min(q.Offset, len(first)):], true
+	found.matched, found.ords = matched, first[min(q.Offset, len(first)):]
+	return found, true
 }
 
 // firstMatches counts the sites in b (closed) of project (0: any) and

@@ -16,7 +16,9 @@ import (
 // sitesPageSQL), and with an AsOf each site comes with the report that
 // speaks for it. While the store listens, a bbox page of a point layer
 // finds its matches in memory (pointindex.go), and a dated page of a
-// layer no report reaches skips the report lookup (reportless.go).
+// layer no report reaches skips the report lookup (reportless.go), and
+// such a page whose sites are all kept in memory needs no round trip
+// (memorypage.go).
 func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage, error) {
 	if err := ctx.Err(); err != nil {
 		return domain.SitePage{}, err
@@ -45,9 +47,12 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 	}
 	lookUp := !read.AsOf.IsZero()
 	pageSQL, pageArgs := sitesPageSQL(read)
-	matched, ords, indexed := s.indexedPage(read)
+	found, indexed := s.indexedPage(read)
 	if indexed {
-		pageSQL, pageArgs = sitesPageByOrdSQL(read, ords, matched)
+		if kept, ok := s.memoryPage(q, lookUp, found); ok {
+			return kept, nil
+		}
+		pageSQL, pageArgs = sitesPageByOrdSQL(read, found.ords, found.matched)
 	}
 	batch.Queue(pageSQL, pageArgs...).Query(func(rows pgx.Rows) error {
 		defer rows.Close()
@@ -83,7 +88,7 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 		return domain.SitePage{}, err
 	}
 	if indexed {
-		page.Matched = matched // also when the page is past the end
+		page.Matched = found.matched // also when the page is past the end
 	} else if len(page.Sites) == 0 && q.Offset > 0 {
 		countSQL, countArgs := sitesCountSQL(q)
 		if err := s.pool.QueryRow(ctx, countSQL, countArgs...).Scan(&page.Matched); err != nil {

@@ -413,7 +413,7 @@ const layerPointsSQL = `SELECT count(*), COALESCE(bool_and(GeometryType(geom) = 
 	FROM sites WHERE plan_id = $1 AND layer_id = $2`
 
 // layerPointIndexSQL reads a layer of points for its index, sorted by x.
-const layerPointIndexSQL = `SELECT ord, ST_X(geom), ST_Y(geom), COALESCE(project, 0) FROM sites
+const layerPointIndexSQL = `SELECT ord, ST_X(geom), ST_Y(geom), COALESCE(project, 0), id FROM sites
 	WHERE plan_id = $1 AND layer_id = $2 ORDER BY ST_X(geom), ord`
 
 // reportedSQL names the layers of a plan with reports on their sites, and

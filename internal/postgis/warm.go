@@ -19,7 +19,8 @@ const (
 	warmTimeout  = 30 * time.Second
 )
 
-// warmKey names one whole-layer read: the sites with their reports on asof.
+// warmKey names one whole-layer read: the sites with their reports on
+// asof, or without reports for a zero asof.
 type warmKey struct {
 	plan, layer string
 	asof        domain.Date
@@ -85,7 +86,10 @@ func (s *Store) warmLayer(ctx context.Context, k warmKey) error {
 	var matched int
 	var x siteScan
 	var r reportScan
-	dest := append(append([]any{&matched}, x.dest()...), r.dest()...)
+	dest := append([]any{&matched}, x.dest()...)
+	if !k.asof.IsZero() { // an undated read (a page's, memorypage.go) has no reports
+		dest = append(dest, r.dest()...)
+	}
 	for rows.Next() {
 		x.s = domain.Site{PlanID: k.plan, Layer: k.layer}
 		if err := rows.Scan(dest...); err != nil {
