@@ -23,6 +23,7 @@ test: web deps db
 	$(GO) vet ./...
 	$(GO) run ./cmd/projectmap data check
 	$(GO) test -count=1 -timeout 25m ./...
+	$(GO) test -count=1 -race -run '^TestReusedBuffersNeverMix$$' ./internal/api/
 
 # Each fuzz target for FUZZTIME (CI runs them for 10s each after make
 # test); their seed corpora are under each package's testdata/fuzz/, and a

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,7 +117,7 @@ func validRequestID(id string) bool {
 // answers If-None-Match with 304, and sets Cache-Control. The body is
 // hashed before compression; the tag carries the encoding so that the
 // gzip and identity representations never share one.
-func etags(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *server) etags(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
@@ -126,13 +127,17 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c) // streamed, or tagged by the response cache
 		}
 		res := c.Response()
-		buf, err := buffered(c, next)
+		buf, err := buffered(c, next, s.buffers.get(0))
 		if err != nil {
 			return err
 		}
+		defer s.buffers.put(buf.body.Bytes()) // written out below
 		if err := stillWanted(c); err != nil {
 			return err // nothing is hashed or compressed for a client that left
 		}
+		// With its length, a body is sent whole rather than in chunks
+		// (the gzip middleware drops it when it compresses).
+		res.Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.body.Len()))
 		if buf.status != http.StatusOK {
 			res.Writer.WriteHeader(buf.status)
 			_, werr := res.Writer.Write(buf.body.Bytes())
@@ -165,12 +170,12 @@ func etags(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // buffered runs next with the response held in a buffer, which it
-// returns; the response's own writer is back in place when it returns,
-// and after an error nothing is committed, so that the error response can
-// still be sent.
-func buffered(c echo.Context, next echo.HandlerFunc) (*bufferedWriter, error) {
+// returns, grown from into (empty); the response's own writer is back in
+// place when it returns, and after an error nothing is committed, so that
+// the error response can still be sent.
+func buffered(c echo.Context, next echo.HandlerFunc, into []byte) (*bufferedWriter, error) {
 	res := c.Response()
-	buf := &bufferedWriter{header: res.Header(), status: http.StatusOK}
+	buf := &bufferedWriter{header: res.Header(), status: http.StatusOK, body: *bytes.NewBuffer(into)}
 	orig := res.Writer
 	res.Writer = buf
 	// Deferred so that a panic below cannot leave the buffer in place,

@@ -270,11 +270,13 @@ func (s *server) items(c echo.Context) error {
 		}
 		return b, nil
 	}
-	// About 1.3 KB a feature with its tracking properties: one allocation.
-	body, err := fc.appendJSON(make([]byte, 0, 1536*len(page.Sites)+1024), features)
+	// About 1.3 KB a feature with its tracking properties: one buffer,
+	// reused once the response has copied it.
+	body, err := fc.appendJSON(s.buffers.get(1536*len(page.Sites)+1024), features)
 	if err != nil {
 		return err
 	}
+	defer s.buffers.put(body)
 	return c.Blob(http.StatusOK, mediaGeoJSON, body)
 }
 

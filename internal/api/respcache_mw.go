@@ -176,7 +176,7 @@ var cachedHeaders = []string{echo.HeaderContentType, "Cache-Control", echo.Heade
 func (s *server) fill(c echo.Context, next echo.HandlerFunc, version, key string) (*cachedResponse, error) {
 	c.Set(ctxCached, true)
 	res := c.Response()
-	buf, err := buffered(c, next)
+	buf, err := buffered(c, next, nil) // kept: never reused
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func routes(e *echo.Echo, s *server) {
 	e.Use(newShedder(s.cfg.MaxInFlight, s.cfg.MaxQueued, s.cfg.QueueWait).middleware)
 	e.Use(requestDeadline(s.cfg.RequestTimeout, isDownload))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 256, Skipper: skipGzip}))
-	e.Use(etags) // GET and HEAD only: writes are never cached
+	e.Use(s.etags) // GET and HEAD only: writes are never cached
 	e.Use(panicToError(s.cfg.Logger))
 
 	// Every resource answers GET and HEAD.

@@ -152,6 +152,7 @@ type server struct {
 	// respCache keeps whole responses by state version; nil when off.
 	respCache   *responseCache
 	gzipWriters sync.Pool // *gzip.Writer
+	buffers     bufferPool
 }
 
 // today is the date it is now in the plan's city.
