@@ -2,6 +2,7 @@ package postgis
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -30,6 +31,8 @@ type entityCache struct {
 	siteBytes  int
 	repBytes   int
 	warmed     map[warmKey]time.Time // when each layer was last read whole (warm.go)
+	tooBig     map[warmKey]int64     // the data version at which a layer's read did not fit
+	warming    atomic.Int32          // whole-layer reads under way
 }
 
 // siteKey names a site by plan and id: ids are unique in a plan, and

@@ -49,3 +49,6 @@ func HasPointIndex(s *Store, plan, layer string) bool {
 	defer s.points.mu.Unlock()
 	return s.points.indexes[layerRef{plan, layer}] != nil
 }
+
+// Warming is how many whole-layer reads into the entity cache are under way.
+func Warming(s *Store) int { return int(s.entities.warming.Load()) }

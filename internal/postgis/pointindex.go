@@ -235,14 +235,19 @@ func siftDown(h []int32, i int) {
 }
 
 // AwaitPointIndex waits until the layer's point index is built for the
-// current data version, so that a measurement sees the served path; it
-// reports false if the layer is not one of points, or ctx ends first.
+// current data version and, for a layer small enough, its sites are read
+// into memory (memorypage.go), so that a measurement sees the served
+// path; it reports false if the layer is not one of points, or ctx ends
+// first.
 func (s *Store) AwaitPointIndex(ctx context.Context, plan, layer string) bool {
 	s.startListening()
 	for {
 		if v, up := s.ledger.dataVersion(); up {
 			if ix := s.index(plan, layer, v); ix != nil {
-				return true
+				if ix.ids != nil {
+					s.warm(plan, layer, domain.Date{})
+				}
+				return s.awaitWarm(ctx)
 			}
 			c := &s.points
 			c.mu.Lock()
@@ -258,4 +263,17 @@ func (s *Store) AwaitPointIndex(ctx context.Context, plan, layer string) bool {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// awaitWarm waits until no layer is being read into memory; false if ctx
+// ends first.
+func (s *Store) awaitWarm(ctx context.Context) bool {
+	for s.entities.warming.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return true
 }

@@ -37,11 +37,25 @@ func (c *entityCache) claimWarm(k warmKey, now time.Time) bool {
 	if last, ok := c.warmed[k]; ok && now.Sub(last) < warmEvery {
 		return false
 	}
+	if v, ok := c.tooBig[k]; ok && v == c.data {
+		return false // it did not fit at this data version
+	}
 	if len(c.warmed) >= 1024 {
 		clear(c.warmed)
 	}
 	c.warmed[k] = now
 	return true
+}
+
+// unfit records that the layer did not fit the cache at data version v:
+// reading it again every warmEvery would only load the database.
+func (c *entityCache) unfit(k warmKey, v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tooBig == nil || len(c.tooBig) >= 1024 {
+		c.tooBig = map[warmKey]int64{}
+	}
+	c.tooBig[k] = v
 }
 
 // warm starts reading a layer's sites and their reports on asof into the
@@ -51,7 +65,9 @@ func (s *Store) warm(plan, layer string, asof domain.Date) {
 	if !s.entities.claimWarm(k, time.Now()) {
 		return
 	}
+	s.entities.warming.Add(1)
 	go func() {
+		defer s.entities.warming.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), warmTimeout)
 		defer cancel()
 		_ = s.warmLayer(ctx, k) // a failed read only leaves the cache cold
@@ -101,7 +117,8 @@ func (s *Store) warmLayer(ctx context.Context, k warmKey) error {
 		}
 		key := siteKey{k.plan, site.ID}
 		if !s.entities.putSite(key, v, site, siteBytes(&x)) {
-			return nil // moved on, or full
+			s.entities.unfit(k, v) // moved on, or full: not again at this version
+			return nil
 		}
 		if !k.asof.IsZero() {
 			s.entities.putReport(reportKey{k.plan, k.layer, site.ID, k.asof}, v, g, r.report())
