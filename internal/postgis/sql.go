@@ -435,3 +435,30 @@ const readySQL = `SELECT 1 FROM sites LIMIT 1`
 // unboundedSQL lifts the serving statement_timeout for the rest of a
 // transaction that imports or migrates: its statements may take long.
 const unboundedSQL = `SET LOCAL statement_timeout = 0`
+
+// tileSQL selects the sites of a layer in a tile (domain.TileQuery), in
+// the layer's order, each with its geometry in tile coordinates as WKB
+// after siteColumns and, with an AsOf, the columns of the report that
+// speaks for it. The && test against the buffered tile, taken back to
+// lon/lat, is what the GiST index on geom serves; ST_AsMVTGeom then
+// clips to the same buffered tile, and a site it leaves nothing of (a
+// line passing by its box's corner) is dropped.
+func tileSQL(q domain.TileQuery) (string, []any) {
+	var a args
+	plan, layer := a.add(q.Plan), a.add(q.Layer)
+	z, x, y := a.add(q.Z)+"::integer", a.add(q.X)+"::integer", a.add(q.Y)+"::integer"
+	env := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s)", z, x, y)
+	grown := fmt.Sprintf("ST_TileEnvelope(%s, %s, %s, margin => %s::float8)", z, x, y, a.add(float64(q.Buffer)/float64(q.Extent)))
+	extent, buffer := a.add(q.Extent)+"::integer", a.add(q.Buffer)+"::integer"
+	columns, report := siteColumns+", ST_AsBinary(t.g)", ""
+	if !q.AsOf.IsZero() {
+		columns += ", " + reportColumns
+		report = `LEFT JOIN ` + effectiveReport(a.add(q.AsOf.Time())+"::date") + ` ON true LEFT JOIN reports r ON r.id = e.id`
+	}
+	return `SELECT ` + columns + `
+		FROM sites s CROSS JOIN LATERAL (SELECT ST_AsMVTGeom(ST_Transform(s.geom, 3857), ` + env + `, ` + extent + `, ` + buffer + `, true) AS g) t
+		` + report + `
+		WHERE s.plan_id = ` + plan + ` AND s.layer_id = ` + layer + ` AND s.geom && ST_Transform(` + grown + `, 4326)
+		  AND t.g IS NOT NULL
+		ORDER BY s.ord`, a
+}
