@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/postgis"
@@ -231,5 +232,29 @@ func settle(b *testing.B, s *postgis.Store, ask func()) {
 			b.Fatal("a layer's read into memory did not end within a minute")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// BenchmarkTileFeatures cuts the tile over the old city of the 100,000
+// synthetic sites (half of them reported) at a street zoom and a city
+// zoom, without and with a date, and reports the features per tile.
+func BenchmarkTileFeatures(b *testing.B) {
+	s, plan, _ := synthStore(b, 100_000, 0.5)
+	ctx := context.Background()
+	centre := cityBox.Center()
+	for _, z := range []int{14, 10} {
+		for _, asof := range []domain.Date{{}, statusAsOf} {
+			name := fmt.Sprintf("z%d/none", z)
+			if !asof.IsZero() {
+				name = fmt.Sprintf("z%d/asof", z)
+			}
+			b.Run(name, func(b *testing.B) {
+				t := maptile.At(centre, maptile.Zoom(z))
+				q := domain.TileQuery{Plan: plan, Layer: postgis.SyntheticLayer, Z: z, X: int(t.X), Y: int(t.Y), Extent: 4096, Buffer: 64, AsOf: asof}
+				n := 0
+				timed(b, func() error { fs, err := s.TileFeatures(ctx, q); n = len(fs); return err })
+				b.ReportMetric(float64(n), "features")
+			})
+		}
 	}
 }
