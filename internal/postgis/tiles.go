@@ -8,6 +8,9 @@ import (
 	"projectmap/internal/domain"
 )
 
+// The store cuts its own tiles.
+var _ domain.TileSource = (*Store)(nil)
+
 // TileFeatures cuts a layer's tile next to the data (domain.TileSource):
 // PostGIS projects, clips and snaps each site to the tile's grid with
 // ST_AsMVTGeom, after the GiST index on geom has found those whose box
