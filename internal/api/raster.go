@@ -20,6 +20,7 @@ import (
 // rasterRoutes registers the PNG tiles (and static maps, raster_static.go).
 func rasterRoutes(get func(string, echo.HandlerFunc, ...echo.MiddlewareFunc), s *server) {
 	get("/tiles/:layers/:z/:x/:y", s.rasterTile)
+	get("/static/:layers", s.staticMap)
 }
 
 // maxRasterZoom is the deepest raster tile served.

@@ -167,3 +167,59 @@ func TestRasterTileErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestStaticMap(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			layers := rasterLayerIDs(t, st)
+			path := "/static/" + layers + ".png?bbox=108.75,34.15,109.15,34.45&size=600x400&asof=2024-07-01&title=" + "%E8%A5%BF%E5%AE%89%E6%B0%91%E7%94%9F%E5%B7%A5%E7%A8%8B"
+			r := get(t, srv, path)
+			if r.status != 200 || r.header.Get("Content-Type") != "image/png" {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			img := decodePNG(t, r.body)
+			if img.Bounds().Dx() != 600 || img.Bounds().Dy() != 400 {
+				t.Fatalf("size %v", img.Bounds())
+			}
+			// The Chinese title renders: dark ink in its box.
+			ink := 0
+			for y := 8; y < 36; y++ {
+				for x := 14; x < 170; x++ {
+					r, g, b, _ := img.At(x, y).RGBA()
+					if r>>8 < 100 && g>>8 < 100 && b>>8 < 100 {
+						ink++
+					}
+				}
+			}
+			if ink < 150 {
+				t.Errorf("the Chinese title drew %d dark pixels", ink)
+			}
+			matchGolden(t, "static-zh.png", r.body)
+		})
+	}
+}
+
+func TestStaticMapErrors(t *testing.T) {
+	st := testStores(t)[0]
+	srv := newServer(t, st.store)
+	base := "/static/" + rasterLayerIDs(t, st) + ".png"
+	for _, c := range []struct{ q, param string }{
+		{"?bbox=1,2,3", "bbox"},
+		{"?bbox=3,2,1,4", "bbox"},
+		{"?bbox=108,34,109,35&center=108,34&zoom=10", "bbox"},
+		{"?center=108,x&zoom=10", "center"},
+		{"?center=108,34&zoom=40", "zoom"},
+		{"?bbox=108,34,109,35&size=2401x100", "size"},
+		{"?bbox=108,34,109,35&size=2001x100&scale=2", "size"},
+		{"?bbox=108,34,109,35&size=axb", "size"},
+		{"?bbox=108,34,109,35&scale=3", "scale"},
+		{"?bbox=108,34,109,35&lang=fr", "lang"},
+		{"?project=abc", "project"},
+	} {
+		r := get(t, srv, base+c.q)
+		if r.status != 400 || !strings.Contains(string(r.body), c.param) {
+			t.Errorf("%s: %d %s, want 400 naming %s", c.q, r.status, r.body, c.param)
+		}
+	}
+}

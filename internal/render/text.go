@@ -11,9 +11,27 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// SystemFont is the CJK font taken from the system (Debian's
-// fonts-wqy-microhei, which CI installs).
-const SystemFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+// SystemFonts are the CJK fonts taken from the system, in order of
+// preference, with the collection index of the face: Debian's
+// fonts-noto-cjk (face 2 is Simplified Chinese) and fonts-wqy-microhei
+// (which x/image's sfnt may refuse: "invalid table offset").
+var SystemFonts = []struct {
+	Path  string
+	Index int
+}{{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2}, {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0}}
+
+// LoadSystemFonts loads the first of SystemFonts that parses.
+func LoadSystemFonts() (*Fonts, error) {
+	var errs []error
+	for _, f := range SystemFonts {
+		fs, err := LoadFonts(f.Path, f.Index)
+		if err == nil {
+			return fs, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("no CJK font: %v", errs)
+}
 
 // Fonts holds the parsed font; faces are made per size and scale.
 type Fonts struct {
@@ -21,7 +39,7 @@ type Fonts struct {
 }
 
 // LoadFonts reads a font file (a .ttc's first face, or a .ttf/.otf).
-func LoadFonts(path string) (*Fonts, error) {
+func LoadFonts(path string, index int) (*Fonts, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -30,7 +48,7 @@ func LoadFonts(path string) (*Fonts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", path, err)
 	}
-	f, err := coll.Font(0)
+	f, err := coll.Font(index)
 	if err != nil {
 		return nil, fmt.Errorf("font %s: %w", path, err)
 	}
