@@ -21,13 +21,15 @@ type Canvas struct {
 	Zoom   float64
 	Origin orb.Point // world pixels at Zoom (256-pixel tiles), before Scale
 	Scale  float64
-	ras    *vector.Rasterizer
+	ras    vector.Rasterizer
+	// paths waits for fill, which rasterizes only their bounding box:
+	// a marker costs its own pixels, not the canvas's.
+	paths [][][2]float32
 }
 
 // NewCanvas returns a transparent canvas of w×h device pixels.
 func NewCanvas(w, h int, zoom float64, origin orb.Point, scale float64) *Canvas {
-	return &Canvas{Img: image.NewRGBA(image.Rect(0, 0, w, h)), Zoom: zoom, Origin: origin, Scale: scale,
-		ras: vector.NewRasterizer(w, h)}
+	return &Canvas{Img: image.NewRGBA(image.Rect(0, 0, w, h)), Zoom: zoom, Origin: origin, Scale: scale}
 }
 
 // World returns the world pixel of a lon/lat at zoom (256-pixel tiles).
@@ -70,9 +72,34 @@ func hexByte(b byte) uint8 {
 
 // fill paints what was added to the rasterizer in col, then resets it.
 func (c *Canvas) fill(col color.Color) {
+	defer func() { c.paths = c.paths[:0] }()
+	if len(c.paths) == 0 {
+		return
+	}
+	x0, y0 := float32(math.Inf(1)), float32(math.Inf(1))
+	x1, y1 := -x0, -y0
+	for _, p := range c.paths {
+		for _, q := range p {
+			x0, y0, x1, y1 = min(x0, q[0]), min(y0, q[1]), max(x1, q[0]), max(y1, q[1])
+		}
+	}
+	r := image.Rect(int(math.Floor(float64(x0))), int(math.Floor(float64(y0))),
+		int(math.Ceil(float64(x1)))+1, int(math.Ceil(float64(y1)))+1).Intersect(c.Img.Bounds())
+	if r.Empty() {
+		return
+	}
+	// The rasterizer's mask starts at r.Min: shift the paths there.
+	ox, oy := float32(r.Min.X), float32(r.Min.Y)
+	c.ras.Reset(r.Dx(), r.Dy())
+	for _, p := range c.paths {
+		c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
+		for _, q := range p[1:] {
+			c.ras.LineTo(q[0]-ox, q[1]-oy)
+		}
+		c.ras.ClosePath()
+	}
 	c.ras.DrawOp = draw.Over
-	c.ras.Draw(c.Img, c.Img.Bounds(), image.NewUniform(col), image.Point{})
-	c.ras.Reset(c.Img.Bounds().Dx(), c.Img.Bounds().Dy())
+	c.ras.Draw(c.Img, r, image.NewUniform(col), image.Point{})
 }
 
 // ring adds a closed path in device pixels, wound positively (or
@@ -96,11 +123,7 @@ func (c *Canvas) wound(pts [][2]float32, hole bool) {
 		}
 		pts = rev
 	}
-	c.ras.MoveTo(pts[0][0], pts[0][1])
-	for _, p := range pts[1:] {
-		c.ras.LineTo(p[0], p[1])
-	}
-	c.ras.ClosePath()
+	c.paths = append(c.paths, pts)
 }
 
 // circle adds a circle; a hole when ccw.
