@@ -1,0 +1,179 @@
+package api
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"projectmap/internal/domain"
+	"projectmap/internal/render"
+	"projectmap/internal/symbology"
+)
+
+// rasterRoutes registers the PNG tiles (and static maps, raster_static.go).
+func rasterRoutes(get func(string, echo.HandlerFunc, ...echo.MiddlewareFunc), s *server) {
+	get("/tiles/:layers/:z/:x/:y", s.rasterTile)
+	get("/static/:layers", s.staticMap)
+}
+
+// maxRasterZoom is the deepest raster tile served.
+const maxRasterZoom = 22
+
+// emptyTiles are the transparent PNGs answered, without a store query,
+// for a tile outside every layer's extent (256 and 512 px).
+var emptyTiles = [3][]byte{1: encodeEmpty(256), 2: encodeEmpty(512)}
+
+func encodeEmpty(n int) []byte {
+	var b bytes.Buffer
+	_ = png.Encode(&b, image.NewNRGBA(image.Rect(0, 0, n, n)))
+	return b.Bytes()
+}
+
+// parseTile reads z, x and y ("123.png" or "123@2x.png").
+func parseTile(c echo.Context) (maptile.Tile, int, error) {
+	z, err := strconv.Atoi(c.Param("z"))
+	if err != nil || z < 0 || z > maxRasterZoom {
+		return maptile.Tile{}, 0, domain.Invalid("z", "%q is not a zoom from 0 to %d", c.Param("z"), maxRasterZoom)
+	}
+	n := 1 << z
+	x, err := strconv.Atoi(c.Param("x"))
+	if err != nil || x < 0 || x >= n {
+		return maptile.Tile{}, 0, domain.Invalid("x", "%q is not a column from 0 to %d at zoom %d", c.Param("x"), n-1, z)
+	}
+	ys, scale := c.Param("y"), 1
+	switch {
+	case strings.HasSuffix(ys, "@2x.png"):
+		ys, scale = strings.TrimSuffix(ys, "@2x.png"), 2
+	case strings.HasSuffix(ys, ".png"):
+		ys = strings.TrimSuffix(ys, ".png")
+	default:
+		return maptile.Tile{}, 0, domain.Invalid("y", "%q must end in .png or @2x.png", ys)
+	}
+	y, err := strconv.Atoi(ys)
+	if err != nil || y < 0 || y >= n {
+		return maptile.Tile{}, 0, domain.Invalid("y", "%q is not a row from 0 to %d at zoom %d", ys, n-1, z)
+	}
+	return maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), scale, nil
+}
+
+// rasterLayers checks {layers} against the plan's layers.
+func (s *server) rasterLayers(c echo.Context, p domain.Plan) ([]domain.LayerInfo, error) {
+	infos, err := s.cfg.Store.Layers(c.Request().Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.LayerInfo
+	for _, id := range strings.Split(c.Param("layers"), ",") {
+		found := false
+		for _, info := range infos {
+			if info.ID == id {
+				out, found = append(out, info), true
+				break
+			}
+		}
+		if !found {
+			return nil, domain.Invalid("layers", "no layer %q in plan %s", id, p.ID)
+		}
+	}
+	return out, nil
+}
+
+func (s *server) rasterTile(c echo.Context) error {
+	q, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	if err := checkParams(q, "plan", "asof", "v"); err != nil {
+		return err
+	}
+	tile, scale, err := parseTile(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.plan(ctx, q)
+	if err != nil {
+		return err
+	}
+	layers, err := s.rasterLayers(c, p)
+	if err != nil {
+		return err
+	}
+	asof, err := s.parseAsOf(q, p)
+	if err != nil {
+		return err
+	}
+	noCache(c)
+	// A symbol drawn near the edge spills into the next tile: look that
+	// far beyond it.
+	b := tile.Bound()
+	pad := (b.Max[0] - b.Min[0]) * 16 / 256
+	box := orb.Bound{Min: orb.Point{b.Min[0] - pad, b.Min[1] - pad}, Max: orb.Point{b.Max[0] + pad, b.Max[1] + pad}}
+	var hit []domain.LayerInfo
+	for _, l := range layers {
+		if l.Count > 0 && l.Extent.Intersects(box) {
+			hit = append(hit, l)
+		}
+	}
+	if len(hit) == 0 {
+		return c.Blob(200, "image/png", emptyTiles[scale])
+	}
+	feats, err := s.rasterFeatures(c, p, hit, box, asof, 0)
+	if err != nil {
+		return err
+	}
+	size := 256 * scale
+	origin := render.World(orb.Point{b.Min[0], b.Max[1]}, float64(tile.Z))
+	// World() of the tile's corner, rounded: the tile's own pixel grid.
+	origin = orb.Point{math.Round(origin[0]), math.Round(origin[1])}
+	cv := render.NewCanvas(size, size, float64(tile.Z), origin, float64(scale))
+	cv.Draw(feats)
+	var out bytes.Buffer
+	if err := png.Encode(&out, cv.Img); err != nil {
+		return err
+	}
+	return c.Blob(200, "image/png", out.Bytes())
+}
+
+// rasterFeatures reads every site of the layers in box, with its status
+// on asof; project, when not 0, keeps that project's sites only.
+func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.LayerInfo, box orb.Bound, asof domain.Date, project int) ([]render.Feature, error) {
+	ctx := c.Request().Context()
+	look := newLookup(p, nil, nil)
+	var out []render.Feature
+	for _, l := range layers {
+		bb := box
+		page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: l.ID, BBox: &bb, AsOf: asof, Project: project})
+		if err != nil {
+			return nil, err
+		}
+		for i, site := range page.Sites {
+			if site.Geometry == nil || !site.Located() {
+				continue
+			}
+			var r *domain.Report
+			if i < len(page.Reports) {
+				r = page.Reports[i]
+			}
+			out = append(out, render.Feature{Geometry: site.Geometry, Status: siteStatus(look, site, r, asof),
+				Approx: symbology.Approximate(site.Precision)})
+		}
+	}
+	return out, nil
+}
+
+// siteStatus is the site's tracking status on asof, as features carry it.
+func siteStatus(l *lookup, s domain.Site, r *domain.Report, asof domain.Date) domain.TrackingStatus {
+	pr := l.projects[s.Project]
+	if pr == nil {
+		return domain.TrackUnreported
+	}
+	return domain.Track(pr.SiteProgress(s, asof).Planned, domain.ReportedOf(r))
+}

@@ -1,0 +1,184 @@
+// Package render draws the map's features onto images: raster tiles and
+// static maps, in the same symbology as the web map (internal/symbology).
+// It knows nothing of HTTP or SQL.
+package render
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/image/vector"
+)
+
+// Canvas is an image with a Web Mercator view: world pixel coordinates
+// at a (possibly fractional) zoom, shifted so that Origin is the image's
+// top-left corner, and multiplied by Scale (2 for @2x).
+type Canvas struct {
+	Img    *image.RGBA
+	Zoom   float64
+	Origin orb.Point // world pixels at Zoom (256-pixel tiles), before Scale
+	Scale  float64
+	ras    vector.Rasterizer
+	// paths waits for fill, which rasterizes only their bounding box:
+	// a marker costs its own pixels, not the canvas's.
+	paths [][][2]float32
+}
+
+// NewCanvas returns a transparent canvas of w×h device pixels.
+func NewCanvas(w, h int, zoom float64, origin orb.Point, scale float64) *Canvas {
+	return &Canvas{Img: image.NewRGBA(image.Rect(0, 0, w, h)), Zoom: zoom, Origin: origin, Scale: scale}
+}
+
+// World returns the world pixel of a lon/lat at zoom (256-pixel tiles).
+func World(p orb.Point, zoom float64) orb.Point {
+	size := 256 * math.Exp2(zoom)
+	lat := math.Max(-85.05112878, math.Min(85.05112878, p[1]))
+	s := math.Sin(lat * math.Pi / 180)
+	return orb.Point{
+		size * (p[0] + 180) / 360,
+		size * (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)),
+	}
+}
+
+// Px returns the device pixel of a lon/lat on the canvas.
+func (c *Canvas) Px(p orb.Point) (float32, float32) {
+	w := World(p, c.Zoom)
+	return float32((w[0] - c.Origin[0]) * c.Scale), float32((w[1] - c.Origin[1]) * c.Scale)
+}
+
+// Hex reads #rrggbb; alpha a (0..255).
+func Hex(s string, a uint8) color.NRGBA {
+	var v [3]uint8
+	for i := range v {
+		v[i] = hexByte(s[1+2*i])<<4 | hexByte(s[2+2*i])
+	}
+	return color.NRGBA{v[0], v[1], v[2], a}
+}
+
+func hexByte(b byte) uint8 {
+	switch {
+	case b >= '0' && b <= '9':
+		return b - '0'
+	case b >= 'a' && b <= 'f':
+		return b - 'a' + 10
+	case b >= 'A' && b <= 'F':
+		return b - 'A' + 10
+	}
+	return 0
+}
+
+// fill paints what was added to the rasterizer in col, then resets it.
+func (c *Canvas) fill(col color.Color) {
+	defer func() { c.paths = c.paths[:0] }()
+	if len(c.paths) == 0 {
+		return
+	}
+	x0, y0 := float32(math.Inf(1)), float32(math.Inf(1))
+	x1, y1 := -x0, -y0
+	for _, p := range c.paths {
+		for _, q := range p {
+			x0, y0, x1, y1 = min(x0, q[0]), min(y0, q[1]), max(x1, q[0]), max(y1, q[1])
+		}
+	}
+	r := image.Rect(int(math.Floor(float64(x0))), int(math.Floor(float64(y0))),
+		int(math.Ceil(float64(x1)))+1, int(math.Ceil(float64(y1)))+1).Intersect(c.Img.Bounds())
+	if r.Empty() {
+		return
+	}
+	// The rasterizer's mask starts at r.Min: shift the paths there.
+	ox, oy := float32(r.Min.X), float32(r.Min.Y)
+	c.ras.Reset(r.Dx(), r.Dy())
+	for _, p := range c.paths {
+		c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
+		for _, q := range p[1:] {
+			c.ras.LineTo(q[0]-ox, q[1]-oy)
+		}
+		c.ras.ClosePath()
+	}
+	c.ras.DrawOp = draw.Over
+	c.ras.Draw(c.Img, r, image.NewUniform(col), image.Point{})
+}
+
+// ring adds a closed path in device pixels, wound positively (or
+// negatively for a hole): the rasterizer sums signed area, so pieces
+// wound alike merge and a reversed one cuts out.
+func (c *Canvas) ring(pts [][2]float32) { c.wound(pts, false) }
+
+func (c *Canvas) wound(pts [][2]float32, hole bool) {
+	if len(pts) < 3 {
+		return
+	}
+	var a float32
+	for i := range pts {
+		p, q := pts[i], pts[(i+1)%len(pts)]
+		a += p[0]*q[1] - q[0]*p[1]
+	}
+	if (a < 0) != hole {
+		rev := make([][2]float32, len(pts))
+		for i, p := range pts {
+			rev[len(pts)-1-i] = p
+		}
+		pts = rev
+	}
+	c.paths = append(c.paths, pts)
+}
+
+// circle adds a circle; a hole when ccw.
+func (c *Canvas) circle(x, y, r float32, ccw bool) {
+	const n = 24
+	pts := make([][2]float32, n)
+	for i := range pts {
+		a := 2 * math.Pi * float64(i) / n
+		pts[i] = [2]float32{x + r*float32(math.Cos(a)), y + r*float32(math.Sin(a))}
+	}
+	c.wound(pts, ccw)
+}
+
+// strokePath adds a polyline of width w as segment quads with round joins.
+func (c *Canvas) strokePath(pts [][2]float32, w float32) {
+	h := w / 2
+	for i := 0; i+1 < len(pts); i++ {
+		a, b := pts[i], pts[i+1]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		l := float32(math.Hypot(float64(dx), float64(dy)))
+		if l == 0 {
+			continue
+		}
+		nx, ny := -dy/l*h, dx/l*h
+		c.ring([][2]float32{{a[0] + nx, a[1] + ny}, {b[0] + nx, b[1] + ny}, {b[0] - nx, b[1] - ny}, {a[0] - nx, a[1] - ny}})
+	}
+	for _, p := range pts {
+		c.circle(p[0], p[1], h, false)
+	}
+}
+
+// Stroke draws a polyline in lon/lat of device width w.
+func (c *Canvas) Stroke(ls orb.LineString, w float32, col color.Color) {
+	c.strokeDevice(c.device(ls), w, col)
+}
+
+func (c *Canvas) strokeDevice(pts [][2]float32, w float32, col color.Color) {
+	// One pass: pieces wound alike clamp to opaque where they overlap.
+	c.strokePath(pts, w)
+	c.fill(col)
+}
+
+func (c *Canvas) device(ls []orb.Point) [][2]float32 {
+	out := make([][2]float32, len(ls))
+	for i, p := range ls {
+		x, y := c.Px(p)
+		out[i] = [2]float32{x, y}
+	}
+	return out
+}
+
+// FillPolygon fills a polygon (outer ring and holes) in col.
+func (c *Canvas) FillPolygon(p orb.Polygon, col color.Color) {
+	for i, r := range p {
+		c.wound(c.device(r), i > 0)
+	}
+	c.fill(col)
+}

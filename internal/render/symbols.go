@@ -1,0 +1,112 @@
+package render
+
+import (
+	"image/color"
+	"math"
+
+	"github.com/paulmach/orb"
+
+	"projectmap/internal/domain"
+	"projectmap/internal/symbology"
+)
+
+// Feature is what is drawn of one site: its geometry, status and whether
+// its place is approximate (hollow symbol).
+type Feature struct {
+	Geometry orb.Geometry
+	Status   domain.TrackingStatus
+	Approx   bool
+}
+
+// pointRadius is a marker's radius in CSS pixels.
+const pointRadius = 7
+
+var white = color.NRGBA{255, 255, 255, 255}
+
+// Draw draws features: polygons first, then lines, then points on top.
+func (c *Canvas) Draw(fs []Feature) {
+	for pass := 0; pass < 3; pass++ {
+		for _, f := range fs {
+			c.drawGeom(f, f.Geometry, pass)
+		}
+	}
+}
+
+func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
+	st := symbology.Of(f.Status)
+	s := float32(c.Scale)
+	switch g := g.(type) {
+	case orb.Point:
+		if pass == 2 {
+			x, y := c.Px(g)
+			c.Symbol(x, y, pointRadius*s, st, f.Approx)
+		}
+	case orb.MultiPoint:
+		for _, p := range g {
+			c.drawGeom(f, p, pass)
+		}
+	case orb.LineString:
+		if pass == 1 {
+			c.Stroke(g, symbology.CasingWidth*s, Hex(symbology.Casing, 255))
+			c.Stroke(g, symbology.LineWidth*s, Hex(st.Color, 255))
+		}
+	case orb.MultiLineString:
+		for _, l := range g {
+			c.drawGeom(f, l, pass)
+		}
+	case orb.Polygon:
+		if pass == 0 {
+			c.FillPolygon(g, Hex(st.Color, 56))
+			for _, r := range g {
+				c.Stroke(orb.LineString(r), 2*s, Hex(st.Color, 255))
+			}
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			c.drawGeom(f, p, pass)
+		}
+	case orb.Collection:
+		for _, p := range g {
+			c.drawGeom(f, p, pass)
+		}
+	}
+}
+
+// Symbol draws a status glyph centred on x, y (device pixels) of radius
+// r: the status's shape with a white edge, filled in the status colour,
+// hollow (a thick coloured outline, white inside) when approximate.
+// Rings (not started, unreported) are always drawn as outlines.
+func (c *Canvas) Symbol(x, y, r float32, st symbology.Status, approx bool) {
+	col := Hex(st.Color, 255)
+	edge := r * 0.3
+	outline := func(rr float32) [][2]float32 { return shape(st.Shape, x, y, rr) }
+	c.ring(outline(r + edge*0.6))
+	c.fill(white)
+	if approx || st.Shape == "ring" {
+		c.ring(outline(r))
+		c.wound(outline(r-edge*1.3), true)
+		c.fill(col)
+		return
+	}
+	c.ring(outline(r))
+	c.fill(col)
+}
+
+// shape returns the outline of a glyph shape as a polygon.
+func shape(name string, x, y, r float32) [][2]float32 {
+	switch name {
+	case "diamond":
+		r *= 1.2
+		return [][2]float32{{x, y - r}, {x + r, y}, {x, y + r}, {x - r, y}}
+	case "square":
+		r *= 0.9
+		return [][2]float32{{x - r, y - r}, {x + r, y - r}, {x + r, y + r}, {x - r, y + r}}
+	}
+	const n = 24
+	pts := make([][2]float32, n)
+	for i := range pts {
+		a := 2 * math.Pi * float64(i) / n
+		pts[i] = [2]float32{x + r*float32(math.Cos(a)), y + r*float32(math.Sin(a))}
+	}
+	return pts
+}

@@ -1,0 +1,80 @@
+package render
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"os"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// SystemFonts are the CJK fonts taken from the system, in order of
+// preference, with the collection index of the face: Debian's
+// fonts-noto-cjk (face 2 is Simplified Chinese) and fonts-wqy-microhei
+// (which x/image's sfnt may refuse: "invalid table offset").
+var SystemFonts = []struct {
+	Path  string
+	Index int
+}{{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2}, {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0}}
+
+// LoadSystemFonts loads the first of SystemFonts that parses.
+func LoadSystemFonts() (*Fonts, error) {
+	var errs []error
+	for _, f := range SystemFonts {
+		fs, err := LoadFonts(f.Path, f.Index)
+		if err == nil {
+			return fs, nil
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("no CJK font: %v", errs)
+}
+
+// Fonts holds the parsed font; faces are made per size and scale.
+type Fonts struct {
+	font *opentype.Font
+}
+
+// LoadFonts reads a font file (a .ttc's first face, or a .ttf/.otf).
+func LoadFonts(path string, index int) (*Fonts, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	coll, err := opentype.ParseCollection(b)
+	if err != nil {
+		return nil, fmt.Errorf("font %s: %w", path, err)
+	}
+	f, err := coll.Font(index)
+	if err != nil {
+		return nil, fmt.Errorf("font %s: %w", path, err)
+	}
+	return &Fonts{font: f}, nil
+}
+
+// Face returns a face of size px (device pixels). Faces are not safe for
+// concurrent use, so each render makes its own.
+func (f *Fonts) Face(px float64) (font.Face, error) {
+	return opentype.NewFace(f.font, &opentype.FaceOptions{Size: px, DPI: 72, Hinting: font.HintingNone})
+}
+
+// Text draws s with its baseline's left end at x, y (device pixels).
+func (c *Canvas) Text(face font.Face, x, y int, s string, col color.Color) {
+	d := font.Drawer{Dst: c.Img, Src: image.NewUniform(col), Face: face, Dot: fixed.P(x, y)}
+	d.DrawString(s)
+}
+
+// TextWidth is s's advance in device pixels.
+func TextWidth(face font.Face, s string) int {
+	return font.MeasureString(face, s).Ceil()
+}
+
+// Box fills a rectangle of device pixels in col, over what is there.
+func (c *Canvas) Box(r image.Rectangle, col color.Color) {
+	x0, y0, x1, y1 := float32(r.Min.X), float32(r.Min.Y), float32(r.Max.X), float32(r.Max.Y)
+	c.ring([][2]float32{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}})
+	c.fill(col)
+}
