@@ -157,8 +157,9 @@ bench-writes: build db bin/loadgen
 	./$(BIN) serve $(WRITE_SERVE) --database-url '$(WRITE_URL)' >/dev/null 2>&1 & pid=$$!; \
 	for c in 1 16; do ./bin/loadgen $(WRITE_LOAD) -c $$c -pid $$pid; done
 
-# fonts-wqy-microhei: Chinese glyphs for the browser tests' screenshots.
-APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium; dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || echo fonts-wqy-microhei)
+# fonts-wqy-microhei: Chinese glyphs for the browser tests' screenshots;
+# fonts-noto-cjk: the CJK face the server draws static maps' text with.
+APT_NEEDED = $(shell command -v ogrinfo >/dev/null || echo gdal-bin; command -v chromium >/dev/null || echo chromium; dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || echo fonts-wqy-microhei; dpkg -s fonts-noto-cjk >/dev/null 2>&1 || echo fonts-noto-cjk)
 deps:
 	@if [ -n "$(strip $(APT_NEEDED))" ]; then \
 	  echo "deps: installing $(APT_NEEDED)"; \

@@ -263,7 +263,7 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		return nil, err
 	}
 	cv.Draw(fs)
-	fonts, err := render.LoadSystemFonts()
+	fonts, err := s.fonts()
 	if err != nil {
 		return nil, err
 	}

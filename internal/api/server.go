@@ -14,6 +14,7 @@ import (
 
 	"projectmap/internal/domain"
 	"projectmap/internal/ledger"
+	"projectmap/internal/render"
 )
 
 // Basemap is the tile layer the map draws under the data.
@@ -124,7 +125,7 @@ func newService(cfg Config) (*echo.Echo, *server) {
 	// proxy on this machine or a private network, never from the client.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	s := &server{cfg: cfg, links: newLinker(cfg)}
+	s := &server{cfg: cfg, links: newLinker(cfg), fonts: sync.OnceValues(render.LoadSystemFonts)}
 	if cfg.CacheBytes >= 0 {
 		s.respCache = newResponseCache(orDefault(cfg.CacheBytes, DefaultCacheBytes))
 	}
@@ -153,6 +154,9 @@ type server struct {
 	respCache   *responseCache
 	gzipWriters sync.Pool // *gzip.Writer
 	buffers     bufferPool
+	// fonts parses the system CJK font once, at the first static map:
+	// parsing it took about a quarter of each render.
+	fonts func() (*render.Fonts, error)
 }
 
 // today is the date it is now in the plan's city.
