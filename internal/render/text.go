@@ -11,19 +11,27 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// SystemFonts are the CJK fonts taken from the system, in order of
-// preference, with the collection index of the face: Debian's
-// fonts-noto-cjk (face 2 is Simplified Chinese) and fonts-wqy-microhei
-// (which x/image's sfnt may refuse: "invalid table offset").
-var SystemFonts = []struct {
+// systemFont is a CJK font file of the system and its face's index.
+type systemFont struct {
 	Path  string
 	Index int
-}{{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2}, {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0}}
+}
 
-// LoadSystemFonts loads the first of SystemFonts that parses.
+// systemFonts are the CJK fonts taken from the system, in order of
+// preference: Debian's fonts-noto-cjk (face 2 is Simplified Chinese) and
+// fonts-wqy-microhei (which x/image's sfnt may refuse: "invalid table
+// offset").
+func systemFonts() []systemFont {
+	return []systemFont{
+		{"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
+		{"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0},
+	}
+}
+
+// LoadSystemFonts loads the first of systemFonts that parses.
 func LoadSystemFonts() (*Fonts, error) {
 	var errs []error
-	for _, f := range SystemFonts {
+	for _, f := range systemFonts() {
 		fs, err := LoadFonts(f.Path, f.Index)
 		if err == nil {
 			return fs, nil
