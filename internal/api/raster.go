@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -64,6 +65,21 @@ func parseTile(c echo.Context) (maptile.Tile, int, error) {
 }
 
 // rasterLayers checks {layers} against the plan's layers.
+// rasterScope reads what both raster endpoints draw: the plan, the
+// layers of the path and the date.
+func (s *server) rasterScope(c echo.Context, q url.Values) (domain.Plan, []domain.LayerInfo, domain.Date, error) {
+	p, err := s.plan(c.Request().Context(), q)
+	if err != nil {
+		return domain.Plan{}, nil, domain.Date{}, err
+	}
+	layers, err := s.rasterLayers(c, p)
+	if err != nil {
+		return domain.Plan{}, nil, domain.Date{}, err
+	}
+	asof, err := s.parseAsOf(q, p)
+	return p, layers, asof, err
+}
+
 func (s *server) rasterLayers(c echo.Context, p domain.Plan) ([]domain.LayerInfo, error) {
 	infos, err := s.cfg.Store.Layers(c.Request().Context(), p.ID)
 	if err != nil {
@@ -97,16 +113,7 @@ func (s *server) rasterTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
-	layers, err := s.rasterLayers(c, p)
-	if err != nil {
-		return err
-	}
-	asof, err := s.parseAsOf(q, p)
+	p, layers, asof, err := s.rasterScope(c, q)
 	if err != nil {
 		return err
 	}

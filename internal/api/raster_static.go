@@ -113,16 +113,7 @@ func (s *server) staticMap(c echo.Context) error {
 	} else if lang != "zh" && lang != "en" {
 		return domain.Invalid("lang", "%q must be zh or en", lang)
 	}
-	ctx := c.Request().Context()
-	p, err := s.plan(ctx, q)
-	if err != nil {
-		return err
-	}
-	layers, err := s.rasterLayers(c, p)
-	if err != nil {
-		return err
-	}
-	asof, err := s.parseAsOf(q, p)
+	p, layers, asof, err := s.rasterScope(c, q)
 	if err != nil {
 		return err
 	}
