@@ -28,6 +28,9 @@ import { isEmbedView, pageURL, badgeHTML } from './embed.js'
 import { embedDialog } from './embeddialog.js'
 import { pictureDialog } from './picturedialog.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
+import { reportHeight } from './embedheight.js'
+import { viewBBox } from './embedbounds.js'
+import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -96,6 +99,7 @@ let picturing = false
 async function boot() {
   const hs = parseHash(location.hash)
   root.classList.toggle('pm-embed', EMBED)
+  if (EMBED) reportHeight(window, hs.ratio)
   setLang(hs.lang || 'zh')
   applyStaticText()
   wireStatic()
@@ -117,7 +121,7 @@ async function boot() {
   S.filter = hs.status
   S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
-  initMap(cfg, hs.view)
+  initMap(cfg, hs.view, hs.bbox)
   syncDateControls()
   renderBadge()
 
@@ -137,9 +141,10 @@ async function boot() {
   renderLayerPanel()
   renderProjects()
   renderLegend()
+  renderBadge()
 
   await Promise.all([showLayer(BASE_LAYER), ...[...S.on].map(showLayer)])
-  if (S.project && !hs.view) fitProject(S.project)
+  if (S.project && !hs.view && !hs.bbox) fitProject(S.project)
   S.ready = true
   updateHash()
   map.on('moveend', debounce(updateHash, 120))
@@ -208,7 +213,7 @@ const isDerived = (id) => DERIVED.has(groupOf(id)) || !!(S.info.get(id) || {}).d
 
 // ---------- map ----------
 
-function initMap(cfg, view) {
+function initMap(cfg, view, bbox) {
   const center = view ? [view.lat, view.lng] : cfg.center || [34.26, 108.94]
   const zoom = view ? view.zoom : cfg.zoom ?? 10
   // Phones pinch to zoom; the buttons would only cover popups there. An
@@ -256,6 +261,7 @@ function initMap(cfg, view) {
     const details = PHONE.matches && legend && legend.getContainer().querySelector('details')
     if (details && details.open) details.open = false
   })
+  if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [16, 16], animate: false })
   syncZoomClass()
 }
 
@@ -286,7 +292,9 @@ function initBasemap(bm) {
     failed++
     if (!loaded && failed >= 2 && !el.classList.contains('pm-offline')) {
       el.classList.add('pm-offline')
-      showNotice(t('basemapFailed'), true)
+      // An embed keeps its badge clear: the districts show as the base.
+      if (EMBED) console.warn(t('basemapFailed'))
+      else showNotice(t('basemapFailed'), true)
     }
   })
   tiles.addTo(map)
@@ -301,7 +309,7 @@ function setAttribution() {
 // ---------- layers: loading ----------
 
 async function fetchItems(id, date, status) {
-  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}`
+  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${onlyProject(id)}`
   const features = []
   let matched = null
   for (let page = 0; url && page < 50; page++) {
@@ -317,8 +325,11 @@ async function fetchItems(id, date, status) {
 // fetchKey is what a layer's data depends on: the date and the status
 // filter; the base layer depends on neither.
 function fetchKey(id) {
-  return isBase(id) ? '' : `${S.date}|${S.filter}`
+  return isBase(id) ? '' : `${S.date}|${S.filter}${onlyProject(id)}`
 }
+
+// onlyProject: an embed of a project shows that project's sites only.
+const onlyProject = (id) => (EMBED && S.project && !isBase(id) ? `&project=${S.project}` : '')
 
 // loadLayer fetches a layer for the current date and filter, once.
 function loadLayer(id) {
@@ -460,6 +471,7 @@ function featurePopupHTML(id, f) {
     category: project ? category(project.category) : category((S.info.get(id) || {}).category),
     asof: S.date,
     today: S.today,
+    downloads: projectDownloadsHTML(project, layerInfos(project ? projectLayers(project.number) : [], S.info), { asof: S.date, plan: S.planParam }),
   })
 }
 
@@ -560,6 +572,7 @@ async function setDate(d) {
     return
   }
   S.date = d
+  redate($('#pm-layers'), d)
   syncDateControls()
   renderBadge()
   updateHash()
@@ -644,7 +657,7 @@ function choosePlan(id) {
 function updateHash() {
   if (!S.ready || !map || picturing) return
   const hash = formatHash(currentState())
-  if (hash !== location.hash) history.replaceState(history.state, '', location.pathname + location.search + hash)
+  if (hash !== location.hash && !EMBED) history.replaceState(history.state, '', location.pathname + location.search + hash)
   if (badge) {
     const a = badge.getContainer().querySelector('.pm-ebadge-open')
     if (a) a.href = fullURL()
@@ -665,6 +678,13 @@ const embedDlg = embedDialog({
   updateHash: () => updateHash(),
   currentState: () => currentState(),
   date: () => S.date,
+  projects: () => S.projectList,
+  projectLayers: (n) => projectLayers(n).filter((id) => groupOf(id) === id),
+  members: (ids) => ids.flatMap(members),
+  layerTitles: (ids) => layerInfos(ids, S.info).map((c) => pick(c, 'title')),
+  viewBBox: () => viewBBox(map),
+  getJSON: (url) => getJSON(url),
+  basemap: () => (S.config && S.config.basemap) || {},
 })
 
 const pictureDlg = pictureDialog({
@@ -687,7 +707,8 @@ const pictureDlg = pictureDialog({
 
 function renderBadge() {
   if (!badge) return
-  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter })
+  const getData = getDataHTML(layerInfos([...S.on], S.info), { asof: S.date, project: S.project, plan: S.planParam })
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter, getData })
 }
 
 async function applyHash(hs) {
@@ -900,7 +921,8 @@ function layerRow(c) {
   return (
     `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${isOn(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
     `<span class="pm-layer-text"><span class="pm-layer-name">${esc(pick(c, 'title'))}</span>` +
-    `<span class="pm-layer-meta" data-meta="${esc(c.id)}">${esc(layerMeta(c))}</span></span></label>`
+    `<span class="pm-layer-meta" data-meta="${esc(c.id)}">${esc(layerMeta(c))}</span></span></label>` +
+    layerDownloadsHTML(layerInfos(members(c.id), S.info), { asof: S.date, plan: S.planParam })
   )
 }
 
@@ -937,7 +959,8 @@ function renderProjects() {
   $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat)
   const toks = tokens(S.query)
   const list = filterProjects(S.projectList, { cat: S.cat, filter: S.filter, toks, category })
-  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter })
+  const downloads = (p) => projectDownloadsHTML(p, layerInfos(projectLayers(p.number), S.info), { asof: S.date, plan: S.planParam })
+  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter, downloads })
   if (toks.length) h += siteResults(toks, list.length)
   $('#pm-results').innerHTML = h
   renderCard()

@@ -1,10 +1,10 @@
-// Embedding: the "嵌入 / Embed" dialog that hands out a responsive <iframe>
-// snippet for the current view, and the badge the bare map shows inside
-// that iframe (#…&embed=1): plan, data date and a link to the full map.
+// Embedding: what the "嵌入 / Embed" dialog (embeddialog.js) shares with
+// the page, and the badge the bare map shows inside an article's iframe
+// (#…&embed=1): plan, data date, 获取数据 / Get the data and a link to
+// the full map.
 
 import { t, lang } from './i18n.js'
 import { esc } from './util.js'
-import { EMBED_PATH } from './embedview.js'
 
 // RATIOS are the frame shapes offered: height as a percentage of the width.
 export const RATIOS = [
@@ -25,27 +25,6 @@ export function pageURL(hash) {
   return mapDir() + hash
 }
 
-// embedURL is the embed view's address with a hash: the one page other
-// sites may frame.
-export function embedURL(hash) {
-  return mapDir() + EMBED_PATH + hash
-}
-
-// attr escapes a URL for a double-quoted attribute. "&" stays as it is:
-// every "&" in our hashes is followed by "key=", which HTML never decodes,
-// so the code stays readable.
-const attr = (s) => String(s).replace(/"/g, '%22').replace(/</g, '%3C').replace(/>/g, '%3E')
-
-// embedSnippet is the HTML a reporter pastes into an article: a wrapper that
-// keeps the frame's aspect ratio at any width, and a lazy-loaded iframe.
-export function embedSnippet({ src, title, ratio = 66 }) {
-  return (
-    `<div style="position:relative;width:100%;height:0;padding-bottom:${ratio}%;overflow:hidden">` +
-    `<iframe src="${attr(src)}" title="${esc(title)}" loading="lazy" allowfullscreen ` +
-    `style="position:absolute;top:0;left:0;width:100%;height:100%;border:0"></iframe></div>`
-  )
-}
-
 // planName is the plan's short name for the badge: the document the
 // notice issues (《2024年为民实事实施方案》), after the city.
 export function planName(plan) {
@@ -59,14 +38,16 @@ export function planName(plan) {
 }
 
 // badgeHTML is the embedded map's caption: the plan, the data date, that
-// the statuses are as reported (and the filter, if one is on), and a link.
-export function badgeHTML({ plan, date, fullURL, filter }) {
+// the statuses are as reported (and the filter, if one is on), a link,
+// and getData: the downloads of the layers shown (downloads.js).
+export function badgeHTML({ plan, date, fullURL, filter, getData = '' }) {
   const note = [t('statusNoteShort'), filter ? t('filterOn')(t('scoreLabels')[filter]) : ''].filter(Boolean).join(' · ')
   return (
     `<div class="pm-ebadge-name" title="${esc(plan ? (lang() === 'en' && plan.title_en) || plan.title : '')}">${esc(planName(plan))}</div>` +
     `<div class="pm-ebadge-row"><span class="pm-ebadge-date">${esc(t('dataDate'))} ${esc(date)}</span>` +
     `<a class="pm-ebadge-open" href="${attr(fullURL)}" target="_blank" rel="noopener">${esc(t('openFull'))} ↗</a></div>` +
-    `<div class="pm-ebadge-note" title="${esc(t('statusNote'))}">${esc(note)}</div>`
+    `<div class="pm-ebadge-note" title="${esc(t('statusNote'))}">${esc(note)}</div>` +
+    getData
   )
 }
 

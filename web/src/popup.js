@@ -86,7 +86,7 @@ function targetHTML(project) {
 }
 
 // popupHTML is the content of a feature's popup.
-export function popupHTML({ props, layerInfo, project, category, asof, today }) {
+export function popupHTML({ props, layerInfo, project, category, asof, today, downloads = '' }) {
   const en = lang() === 'en'
   const precision = precisionOf(props)
   let h = `<div class="pm-pop" data-id="${esc(props.id ?? '')}" data-layer="${esc(layerInfo ? layerInfo.id : '')}">`
@@ -111,7 +111,7 @@ export function popupHTML({ props, layerInfo, project, category, asof, today }) 
   if (attrs) h += `<dl class="pm-attrs">${attrs}</dl>`
 
   if (project) {
-    h += `<div class="pm-pop-project"><b>${esc(t('projectN')(project.number))} · ${esc(pick(project, 'title'))}</b>${targetHTML(project)}</div>`
+    h += `<div class="pm-pop-project"><b>${esc(t('projectN')(project.number))} · ${esc(pick(project, 'title'))}</b>${targetHTML(project)}</div>${downloads}`
   }
   if (schedules.length) {
     h += `<h4>${esc(t('timeline'))}</h4>${timelineHTML(schedules, asof, today)}`

@@ -40,7 +40,7 @@ export function filterProjects(projects, { cat, filter, toks, category }) {
 }
 
 // projectsHTML lists projects; selected is the chosen project's number.
-export function projectsHTML(list, { selected, category, searching, filter }) {
+export function projectsHTML(list, { selected, category, searching, filter, downloads = () => '' }) {
   let h = list.length || !searching ? `<h2 class="pm-subhead">${esc(t('projectsCount')(list.length))}</h2>` : ''
   if (!list.length && filter && !searching) h += `<p class="pm-muted">${esc(t('filterNone'))}</p>`
   h += '<ol class="pm-projects">'
@@ -49,7 +49,7 @@ export function projectsHTML(list, { selected, category, searching, filter }) {
     h +=
       `<li><button type="button" class="pm-proj${p.number === selected ? ' pm-selected' : ''}" data-project="${p.number}" aria-pressed="${p.number === selected}">` +
       `<span class="pm-num">${p.number}</span><span class="pm-proj-body"><span class="pm-proj-title">${esc(pick(p, 'title'))}</span>` +
-      `<span class="pm-proj-cat">${esc(c ? pick(c, 'name') : '')}</span>${projectMetaHTML(p)}</span></button></li>`
+      `<span class="pm-proj-cat">${esc(c ? pick(c, 'name') : '')}</span>${projectMetaHTML(p)}</span></button>${downloads(p)}</li>`
   }
   return h + '</ol>'
 }

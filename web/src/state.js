@@ -1,7 +1,11 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>][&plan=<id>]&lang=zh|en[&embed=1]
+//   #map=<zoom>/<lat>/<lng>[&bbox=<w>,<s>,<e>,<n>]&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>][&plan=<id>]&lang=zh|en[&ratio=<h%>][&embed=1]
 //
+// bbox= is a frame (lon/lat, CRS84) the map fits on opening, at any
+// window size: what an embed code carries, so that a code made on a phone
+// frames the same area on a desktop. It wins over map=.
+// ratio= is an embed's height as a percentage of its width (see embedheight.js).
 // Missing keys mean "default"; "layers=" (empty) means no optional layer;
 // status= shows only the projects and places of one tracking status;
 // plan= names the plan (the server's latest when missing).
@@ -14,7 +18,7 @@ const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, layers: null, date: null, project: null, status: '', plan: null, lang: null, embed: false }
+  const out = { view: null, bbox: null, ratio: null, layers: null, date: null, project: null, status: '', plan: null, lang: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -33,6 +37,16 @@ export function parseHash(hash) {
         if ([z, lat, lng].every(isFinite) && z >= 0 && z <= 22 && Math.abs(lat) <= 90 && Math.abs(lng) <= 180) {
           out.view = { zoom: z, lat, lng }
         }
+        break
+      }
+      case 'bbox': {
+        const b = val.split(',').map(Number)
+        if (b.length === 4 && b.every(isFinite) && b[0] < b[2] && b[1] < b[3] && b[0] >= -180 && b[2] <= 180 && b[1] >= -90 && b[3] <= 90) out.bbox = b
+        break
+      }
+      case 'ratio': {
+        const n = Number(val)
+        if (isFinite(n) && n >= 20 && n <= 200) out.ratio = n
         break
       }
       case 'layers':
@@ -70,12 +84,14 @@ export function formatHash(st) {
   if (st.view) {
     parts.push(`map=${st.view.zoom}/${st.view.lat.toFixed(5)}/${st.view.lng.toFixed(5)}`)
   }
+  if (st.bbox) parts.push(`bbox=${st.bbox.map((v) => v.toFixed(5)).join(',')}`)
   if (st.layers) parts.push(`layers=${st.layers.join(',')}`)
   if (st.date) parts.push(`date=${st.date}`)
   if (st.project) parts.push(`project=${st.project}`)
   if (st.status) parts.push(`status=${st.status}`)
   if (st.plan) parts.push(`plan=${st.plan}`)
   parts.push(`lang=${st.lang}`)
+  if (st.ratio) parts.push(`ratio=${st.ratio}`)
   if (st.embed) parts.push('embed=1')
   return '#' + parts.join('&')
 }
