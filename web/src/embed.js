@@ -25,6 +25,11 @@ export function pageURL(hash) {
   return mapDir() + hash
 }
 
+// attr escapes a URL for a double-quoted attribute. "&" stays as it is:
+// every "&" in our hashes is followed by "key=", which HTML never decodes,
+// so the code stays readable.
+const attr = (s) => String(s).replace(/"/g, '%22').replace(/</g, '%3C').replace(/>/g, '%3E')
+
 // planName is the plan's short name for the badge: the document the
 // notice issues (《2024年为民实事实施方案》), after the city.
 export function planName(plan) {

@@ -47,7 +47,8 @@ const layerPath = (o) => (o.dataLayers || o.layers).map(encodeURIComponent).join
 const bboxText = (b) => b.map((v) => v.toFixed(5)).join(',')
 
 export function staticURL(o) {
-  return `${o.base}static/${layerPath(o)}.png` + query([['bbox', o.bbox && bboxText(o.bbox)], ['size', STATIC_SIZE], ['lang', o.lang], ['asof', o.date], ['project', o.project], ['plan', o.plan]])
+  // The static map frames the bbox (its project= is a frame too, not a filter).
+  return `${o.base}static/${layerPath(o)}.png` + query([['bbox', o.bbox && bboxText(o.bbox)], ['size', STATIC_SIZE], ['lang', o.lang], ['asof', o.date], ['plan', o.plan]])
 }
 
 export const styleURL = (o) => `${o.base}styles/${layerPath(o)}.json` + query([['asof', o.date], ['plan', o.plan]])
