@@ -492,6 +492,10 @@ func testEmbedPreview(t *testing.T, ctx context.Context) {
 			continue
 		}
 		t.Logf("%s preview: %+v", c.mode, got)
+		if shotsDir != "" {
+			_ = chromedp.Do(ctx, chromedp.Sleep(500*time.Millisecond))
+		}
+		saveShot(t, ctx, "embed-dialog-"+c.mode+".png")
 		if got.W <= 0 || got.H <= 0 || got.CSSW != c.width || got.Pressed != c.mode || got.StageW < got.W-1 || got.StageH < got.H-1 {
 			t.Errorf("%s preview: %+v; want a frame %v px wide (CSS), shown at a non-zero size inside its stage", c.mode, got, c.width)
 		}
@@ -526,6 +530,7 @@ func testPageDownloads(t *testing.T, ctx context.Context, base, date string) {
 		t.Errorf("housing-delivery row: %d links (%+v), want CSV and GeoJSON, shown", len(links), links)
 	}
 	checkDownloads(t, "layer list", links, "保交楼", len(hdItems.Features))
+	saveShot(t, ctx, "downloads-layers.png")
 
 	// The project list.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-tab-projects"))); err != nil {
@@ -554,4 +559,5 @@ func testPageDownloads(t *testing.T, ctx context.Context, base, date string) {
 		t.Fatal(err)
 	}
 	checkDownloads(t, "popup", links, "项目12", len(hdItems.Features))
+	saveShot(t, ctx, "downloads-popup.png")
 }
