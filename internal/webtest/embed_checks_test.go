@@ -115,6 +115,17 @@ func testPageDownloads(t *testing.T, ctx context.Context, base, date string) {
 		t.Errorf("housing-delivery row: %d links (%+v), want CSV and GeoJSON, shown", len(links), links)
 	}
 	checkDownloads(t, "layer list", links, "保交楼", len(hdItems.Features))
+	// The links follow the date (the list is not redrawn).
+	err = chromedp.Do(ctx,
+		js(`(i => { i.value = '2024-06-30'; i.dispatchEvent(new Event('change', {bubbles: true})) })(document.getElementById('pm-date'))`),
+		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#pm-layers a.pm-dl-link')].every((a) => a.href.includes('asof=2024-06-30'))`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+		js(`(i => { i.value = '`+date+`'; i.dispatchEvent(new Event('change', {bubbles: true})) })(document.getElementById('pm-date'))`),
+		waitIdle(),
+	)
+	if err != nil {
+		t.Errorf("the layer list's links do not follow the date: %v", err)
+	}
 	saveShot(t, ctx, "downloads-layers.png")
 
 	// The project list.
