@@ -73,14 +73,14 @@ func startServer(t *testing.T) string {
 // startServerWith serves the real handler with a basemap on 127.0.0.1:0.
 func startServerWith(t *testing.T, basemap api.Basemap) string {
 	t.Helper()
-	srv := httptest.NewServer(handlerWith(t, basemap)) // listens on 127.0.0.1:0
+	srv := httptest.NewServer(appHandler(t, basemap)) // listens on 127.0.0.1:0
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
 
-// handlerWith is the real handler, on the embedded data and the built
-// front end, with a basemap.
-func handlerWith(t *testing.T, basemap api.Basemap) http.Handler {
+// appHandler is the real handler over the embedded data and the built
+// front end.
+func appHandler(t *testing.T, basemap api.Basemap) http.Handler {
 	t.Helper()
 	if _, err := fs.Stat(web.Dist, "dist/app.js"); err != nil {
 		msg := "web/dist/app.js is not built; run `make web` (cd web && npm ci && npm run build) first"

@@ -43,7 +43,7 @@ func (a *articleServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func startArticleServer(t *testing.T, basemap api.Basemap, art *articleServer) string {
 	t.Helper()
 	mux := http.NewServeMux()
-	mux.Handle("/", handlerWith(t, basemap))
+	mux.Handle("/", appHandler(t, basemap))
 	mux.Handle("/article.html", art)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
