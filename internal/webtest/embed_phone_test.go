@@ -43,6 +43,7 @@ func TestEmbedFromPhone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	saveShot(t, ctx, "embed-dialog-on-phone.png")
 	pv, err := eval[phoneView](ctx, `(() => { const b = window.projectmap.map.getBounds();
 	  return { W: b.getWest(), S: b.getSouth(), E: b.getEast(), N: b.getNorth(), code: document.getElementById('pm-embed-code').value } })()`)
 	if err != nil {

@@ -85,6 +85,7 @@ export function embedDialog(app) {
     const bbox = frameBBox(project)
     if (!bbox) return null
     const layers = project ? app.projectLayers(project) : st.layers
+    if (!layers.length) return null
     const L = STRINGS[o.lang]
     const date = o.date === 'fixed' ? app.date() : ''
     const p = project && app.projects().find((x) => x.number === project)
@@ -145,7 +146,7 @@ export function embedDialog(app) {
     const copy = $('#pm-embed-copy')
     const link = $('#pm-embed-link')
     if (!opts) {
-      code.value = t('embedFrameWait')
+      code.value = o.what === 'layers' && !app.currentState().layers.length ? t('embedNoLayers') : t('embedFrameWait')
       copy.disabled = true
       return
     }
