@@ -102,6 +102,27 @@ func TestEmbedFromPhone(t *testing.T) {
 	if (got.E-got.W) > 4*(bb[2]-bb[0]) && (got.N-got.S) > 4*(bb[3]-bb[1]) {
 		t.Errorf("desktop embed shows %+v, far more than the phone's frame %v", got, bb)
 	}
+	// In English, with a status filter: Get the data offers what is shown.
+	en := strings.Replace(src, "&lang=zh", "&status=unreported&lang=en", 1)
+	if err := load(ctx, en); err != nil {
+		t.Fatal(err)
+	}
+	summary, _ := eval[string](ctx, `document.querySelector('.pm-ebadge .pm-getdata summary').textContent`)
+	links, err := eval[[]dlLink](ctx, linksJS("document", ".pm-ebadge .pm-getdata a.pm-dl-link"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if summary != "Get the data" || len(links) != 2 {
+		t.Errorf("English badge: %q with %d links, want Get the data with CSV and GeoJSON of schools", summary, len(links))
+	}
+	var unreported items
+	getJSON(t, base+"/ogc/collections/schools/items?limit=10000&asof=2024-09-30&status=unreported", &unreported)
+	for _, l := range links {
+		if !strings.Contains(l.Href, "status=unreported") || !strings.HasPrefix(l.Label, "Download ") {
+			t.Errorf("English badge link %s labelled %q: want status=unreported and an English label", l.Href, l.Label)
+		}
+	}
+	checkDownloads(t, "Get the data", links, "Download", len(unreported.Features))
 	if s := errs.String(); s != "" {
 		t.Errorf("uncaught JavaScript exceptions:\n%s", s)
 	}

@@ -707,7 +707,7 @@ const pictureDlg = pictureDialog({
 
 function renderBadge() {
   if (!badge) return
-  const getData = getDataHTML(layerInfos([...S.on], S.info), { asof: S.date, project: S.project, plan: S.planParam })
+  const getData = getDataHTML(layerInfos([...S.on], S.info), { asof: S.date, project: S.project, status: S.filter, plan: S.planParam })
   badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter, getData })
 }
 
