@@ -71,15 +71,30 @@ func TestMVTStores(t *testing.T) {
 		{"z13-line8", "/ogc/tiles/WebMercatorQuad/" + tileOf(orb.Point{108.99, 34.3186}, 13) + "?collections=metro-lines,metro-stations"},
 		{"z12-polygons", "/ogc/tiles/WebMercatorQuad/" + tileOf(orb.Point{108.94, 34.32}, 12) + "?collections=water-areas,culture-venues-areas,school-partnerships"},
 	}
-	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
-		for _, tc := range cases {
-			r := get(t, srv, tc.path)
-			if r.status != 200 {
-				t.Fatalf("%s: %d %.200s", tc.path, r.status, r.body)
-			}
-			matchMVTGolden(t, tc.name, decodeMVT(t, r.body))
+	for _, s := range testStores(t) {
+		// Each store as it is (point layers from the point index), and
+		// with no state version (no index: the store's TileSource, or
+		// tiles.Cut of a bbox query).
+		unversioned := domain.Store(struct{ domain.Store }{s.store})
+		if ts, ok := s.store.(domain.TileSource); ok {
+			unversioned = struct {
+				domain.Store
+				domain.TileSource
+			}{s.store, ts}
 		}
-	})
+		for _, v := range []namedStore{s, {s.name + "-unversioned", unversioned}} {
+			t.Run(v.name, func(t *testing.T) {
+				srv := newServer(t, v.store)
+				for _, tc := range cases {
+					r := get(t, srv, tc.path)
+					if r.status != 200 {
+						t.Fatalf("%s: %d %.200s", tc.path, r.status, r.body)
+					}
+					matchMVTGolden(t, tc.name, decodeMVT(t, r.body))
+				}
+			})
+		}
+	}
 }
 
 // sitesCounter counts the Sites queries that reach a store (and hides a
