@@ -3,8 +3,12 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -223,6 +227,41 @@ func TestMVTTileset(t *testing.T) {
 		if !strings.Contains(land, "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector") || !strings.Contains(land, "tiling-schemes") ||
 			!strings.Contains(coll, "tilesets-vector") {
 			t.Errorf("landing or collection lacks the tiles links")
+		}
+	})
+}
+
+// TestMVTGDAL: GDAL's MVT driver reads a tile we serve, by URL, and
+// lists its layers with their feature counts. Without ogrinfo the test
+// is skipped, and fails under CI=true.
+func TestMVTGDAL(t *testing.T) {
+	ogrinfo, err := exec.LookPath("ogrinfo")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ogrinfo (gdal-bin) is required in CI")
+		}
+		t.Skip("no ogrinfo")
+	}
+	forEachStore(t, func(t *testing.T, srv *httptest.Server) {
+		path := "/ogc/tiles/WebMercatorQuad/" + tileOf(orb.Point{108.99, 34.3186}, 13) + "?collections=metro-lines,metro-stations"
+		want := decodeMVT(t, get(t, srv, path).body)
+		// A file, as GDAL reads a URL through a vsicurl that may be off.
+		file := filepath.Join(t.TempDir(), "tile.pbf")
+		if err := os.WriteFile(file, get(t, srv, path).body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.CommandContext(t.Context(), ogrinfo, "-ro", "-al", "-so", "MVT:"+file).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo: %v\n%s", err, out)
+		}
+		for name, feats := range want {
+			if !strings.Contains(string(out), "Layer name: "+name+"\n") ||
+				!strings.Contains(string(out), fmt.Sprintf("Feature Count: %d\n", len(feats))) {
+				t.Errorf("ogrinfo does not list layer %s with %d features:\n%s", name, len(feats), out)
+			}
+		}
+		if len(want) != 2 || !strings.Contains(string(out), "status: String") {
+			t.Errorf("layers %d, or no status field:\n%s", len(want), out)
 		}
 	})
 }
