@@ -306,7 +306,7 @@ if [ ${#pg_where[@]} -gt 0 ]; then
 		if start_server "mvt$z" "${miss[@]}" && warm "$base$mvt/$z/$(centre_tile "$z")"; then
 			echo "mvt-z$z-miss-postgis: the centre tile is $(curl -s -o /dev/null -w '%{size_download}' "$base$mvt/$z/$(centre_tile "$z")") bytes" >>"$tmp/summary"
 			run_case "mvt-z$z-miss-postgis" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
-				-- "name=mvt-z$z-miss-postgis" "z=$z" "seed=$BENCH_SEED" "count=$BENCH_COUNT"
+				-- "name=mvt-z$z-miss-postgis" "z=$z" also=204 "seed=$BENCH_SEED" "count=$BENCH_COUNT"
 		else
 			fail_case "mvt-z$z-miss-postgis" "the server did not start or answer"
 		fi

@@ -8,8 +8,8 @@
 --
 -- Arguments (besides check.lua's): z= the zoom (default 14); bbox=
 -- minLon,minLat,maxLon,maxLat (default 108.80,34.15,109.10,34.40, the
--- city's core, where the synthetic layer leaves no z14 tile empty: an
--- empty one is a 204); seed= (default 1; each thread adds its number);
+-- city's core; a tile the synthetic layer leaves empty is a 204: pass
+-- also=204); seed= (default 1; each thread adds its number);
 -- requests= how many requests each thread prepares and then cycles
 -- through (default 200000).
 dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "check.lua")
