@@ -45,8 +45,8 @@ func pointOf(site domain.Site) (orb.Point, bool) {
 
 // tileProps are the properties of a site's feature in a vector tile:
 // id, name, name_en (when there is one), project (0 omitted: base
-// layers), district, status on the tile's date, progress (the reported
-// per cent, omitted with no report) and precision.
+// layers), district, status on the tile's date (omitted on base layers),
+// progress (the reported per cent, omitted with no report) and precision.
 func tileProps(t tileSite) []tiles.Prop {
 	s := t.site
 	props := make([]tiles.Prop, 0, 8)
@@ -60,7 +60,10 @@ func tileProps(t tileSite) []tiles.Prop {
 	if s.District != "" {
 		props = append(props, tiles.Prop{Key: "district", Value: tiles.Str(s.District)})
 	}
-	props = append(props, tiles.Prop{Key: "status", Value: tiles.Str(string(t.status))})
+	if s.Project != 0 {
+		// Base layers (districts, zones) are tracked by no one.
+		props = append(props, tiles.Prop{Key: "status", Value: tiles.Str(string(t.status))})
+	}
 	if t.report != nil {
 		props = append(props, tiles.Prop{Key: "progress", Value: tiles.Num(math.Round(t.report.Progress*1000) / 10)})
 	}
