@@ -5,14 +5,16 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/paulmach/orb"
+
 	"projectmap/internal/domain"
 	"projectmap/internal/tiles"
 )
 
-// maxPointIndexes bounds the point indexes kept at one state version
-// (one per plan, point layer and date asked for); past it the oldest is
-// dropped.
-const maxPointIndexes = 8
+// maxPointIndexes bounds the layer indexes kept at one state version
+// (one per plan, layer and date asked for: a tile of every layer on two
+// dates needs some 70); past it the oldest is dropped.
+const maxPointIndexes = 256
 
 // pointIndexes keeps, per state version, an in-memory index of each point
 // layer asked for in a tile (plan, layer, asof), with every site's tile
@@ -32,10 +34,19 @@ type pointEntry struct {
 	err  error
 }
 
-// pointLayer is one point layer's index and the sites it points at.
+// pointLayer is one layer's index of points, its other sites in world
+// coordinates (shapes: lines and polygons, kept for a store that cuts no
+// tiles itself), and the sites both point at.
 type pointLayer struct {
-	ix    *tiles.Index
-	sites []tileSite
+	ix     *tiles.Index
+	shapes []shape
+	sites  []tileSite
+}
+
+type shape struct {
+	world orb.Geometry // tiles.World of the site's geometry
+	bound orb.Bound    // of world
+	ref   int
 }
 
 // tileSite is what a point feature carries (tileProps), kept small.
@@ -45,8 +56,8 @@ type tileSite struct {
 	report *domain.Report
 }
 
-// pointIndex returns the index of a point layer on asof, nil when the
-// store cannot name its state version (nothing may then be kept).
+// pointIndex returns the index of a layer on asof, nil when the store
+// cannot name its state version (nothing may then be kept).
 func (s *server) pointIndex(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date) (*pointLayer, error) {
 	vs, ok := s.cfg.Store.(domain.StateVersioned)
 	if !ok {
@@ -117,13 +128,12 @@ func (s *server) buildPointLayer(ctx context.Context, p domain.Plan, l domain.La
 	return newPointLayer(newLookup(p, nil, nil), page, asof), nil
 }
 
-// newPointLayer indexes the located points of a page of sites.
+// newPointLayer indexes the located sites of a page.
 func newPointLayer(look *lookup, page domain.SitePage, asof domain.Date) *pointLayer {
 	pl := &pointLayer{}
 	var pts []tiles.Point
 	for i, site := range page.Sites {
-		g, isPoint := pointOf(site)
-		if !isPoint {
+		if site.Geometry == nil || !site.Located() {
 			continue
 		}
 		var r *domain.Report
@@ -131,7 +141,12 @@ func newPointLayer(look *lookup, page domain.SitePage, asof domain.Date) *pointL
 			r = page.Reports[i]
 		}
 		st := siteStatus(look, site, r, asof)
-		pts = append(pts, tiles.Point{At: g, Class: statusClass(st), Ref: len(pl.sites)})
+		if g, isPoint := site.Geometry.(orb.Point); isPoint {
+			pts = append(pts, tiles.Point{At: g, Class: statusClass(st), Ref: len(pl.sites)})
+		} else {
+			w := tiles.World(site.Geometry)
+			pl.shapes = append(pl.shapes, shape{world: w, bound: w.Bound(), ref: len(pl.sites)})
+		}
 		pl.sites = append(pl.sites, tileSite{site: site, status: st, report: r})
 	}
 	pl.ix = tiles.NewIndex(pts)

@@ -3,8 +3,6 @@ package api
 import (
 	"math"
 
-	"github.com/paulmach/orb"
-
 	"projectmap/internal/domain"
 	"projectmap/internal/tiles"
 )
@@ -35,12 +33,6 @@ func statusClass(st domain.TrackingStatus) uint8 {
 		}
 	}
 	return numStatuses - 1
-}
-
-// pointOf is a located site's point, when it is one.
-func pointOf(site domain.Site) (orb.Point, bool) {
-	p, ok := site.Geometry.(orb.Point)
-	return p, ok && site.Located()
 }
 
 // tileProps are the properties of a site's feature in a vector tile:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/paulmach/orb"
+
 	"projectmap/internal/domain"
 	"projectmap/internal/tiles"
 )
@@ -20,7 +22,8 @@ const (
 // from a bbox query of the buffered tile cut here (tiles.Cut). Both give
 // the same features.
 func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date, t tiles.Tile) ([]tiles.Feature, error) {
-	if l.GeometryType == "Point" {
+	_, source := s.cfg.Store.(domain.TileSource)
+	if l.GeometryType == "Point" || !source {
 		pl, err := s.pointIndex(ctx, p, l, asof)
 		if err != nil {
 			return nil, err
@@ -86,16 +89,38 @@ func pageOf(ts []tileSite) domain.SitePage {
 }
 
 // tile is the layer's features in t: one per point, or, past the
-// threshold, one per cell of the aggregation grid.
+// threshold, one per cell of the aggregation grid; then its lines and
+// polygons.
 func (pl *pointLayer) tile(t tiles.Tile) []tiles.Feature {
+	var out []tiles.Feature
 	if pl.ix.Count(t) > aggregateThreshold {
 		cells := pl.ix.Grid(t, tiles.Extent, aggregateGrid, numStatuses)
-		out := make([]tiles.Feature, len(cells))
+		out = make([]tiles.Feature, len(cells))
 		for i, c := range cells {
 			out[i] = tiles.Feature{Geometry: c.At, Props: aggregateProps(c)}
 		}
+	} else {
+		out = pl.points(t)
+	}
+	if len(pl.shapes) == 0 {
 		return out
 	}
+	n := float64(int(1) << t.Z)
+	pad := float64(tiles.Buffer) / tiles.Extent
+	box := orb.Bound{Min: orb.Point{(float64(t.X) - pad) / n, (float64(t.Y) - pad) / n}, Max: orb.Point{(float64(t.X+1) + pad) / n, (float64(t.Y+1) + pad) / n}}
+	for _, sh := range pl.shapes {
+		if !sh.bound.Intersects(box) {
+			continue
+		}
+		if g := tiles.CutWorld(sh.world, t, tiles.Extent, tiles.Buffer); g != nil {
+			out = append(out, tiles.Feature{Geometry: g, Props: tileProps(pl.sites[sh.ref])})
+		}
+	}
+	return out
+}
+
+// points is the layer's points in t (and its buffer), one feature each.
+func (pl *pointLayer) points(t tiles.Tile) []tiles.Feature {
 	var refs []int
 	pl.ix.Near(t, tiles.Extent, tiles.Buffer, func(p tiles.Point) { refs = append(refs, p.Ref) })
 	// The layer's order, as the stores give it.

@@ -18,10 +18,61 @@ func Cut(g orb.Geometry, t Tile, extent, buffer int) orb.Geometry {
 	}
 	x0, y0 := t.Origin()
 	k := float64(extent) / t.Size()
-	proj := func(p orb.Point) orb.Point {
+	return cut(g, func(p orb.Point) orb.Point {
 		x, y := Project(p)
 		return orb.Point{(x - x0) * k, (y0 - y) * k}
+	}, extent, buffer)
+}
+
+// CutWorld is Cut of a geometry in world coordinates (World).
+func CutWorld(g orb.Geometry, t Tile, extent, buffer int) orb.Geometry {
+	if g == nil {
+		return nil
 	}
+	n, e := float64(int(1)<<t.Z), float64(extent)
+	x, y := float64(t.X), float64(t.Y)
+	return cut(g, func(p orb.Point) orb.Point { return orb.Point{(p[0]*n - x) * e, (p[1]*n - y) * e} }, extent, buffer)
+}
+
+// World is a lon/lat geometry in world coordinates: 0..1 across the
+// WebMercatorQuad world, x to the east, y down (a copy). A layer kept in
+// these is cut into any tile without projecting it again.
+func World(g orb.Geometry) orb.Geometry {
+	f := func(p orb.Point) orb.Point {
+		x, y := world(p)
+		return orb.Point{x, y}
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return f(g)
+	case orb.MultiPoint:
+		out := make(orb.MultiPoint, len(g))
+		for i, p := range g {
+			out[i] = f(p)
+		}
+		return out
+	case orb.LineString:
+		return mapLine(g, f)[0]
+	case orb.MultiLineString:
+		var out orb.MultiLineString
+		for _, l := range g {
+			out = append(out, mapLine(l, f)...)
+		}
+		return out
+	case orb.Polygon:
+		return mapPolygon(g, f)
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = mapPolygon(p, f)
+		}
+		return out
+	}
+	return nil
+}
+
+// cut is Cut with proj taking a vertex into tile units.
+func cut(g orb.Geometry, proj func(orb.Point) orb.Point, extent, buffer int) orb.Geometry {
 	// Lines and polygons are snapped, clipped, then snapped again (the
 	// points where they leave the box), as ST_AsMVTGeom does.
 	grid := func(p orb.Point) orb.Point { return snap(proj(p)) }
