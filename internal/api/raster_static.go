@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"slices"
 	"strconv"
@@ -191,7 +190,7 @@ func (s *server) staticMap(c echo.Context) error {
 	}
 	noCache(c)
 	var out bytes.Buffer
-	if err := png.Encode(&out, img); err != nil {
+	if err := encodePNG(&out, img); err != nil {
 		return err
 	}
 	return c.Blob(200, "image/png", out.Bytes())
@@ -236,6 +235,7 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		return nil, err
 	}
 	attribution := map[string]bool{}
+	var polys []orb.Polygon
 	for _, d := range districts {
 		if d.Geometry == nil || !d.Geometry.Bound().Intersects(box) {
 			continue
@@ -247,8 +247,9 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		if src != "" {
 			attribution[src] = true
 		}
-		drawDistrict(cv, d.Geometry, sc)
+		polys = append(polys, asPolygons(d.Geometry)...)
 	}
+	drawDistricts(cv, polys, sc)
 	fs, err := s.rasterFeatures(c, p, layers, box, asof, project)
 	if err != nil {
 		return nil, err
@@ -261,16 +262,21 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 	return cv.Img, decorate(cv, fonts, fs, v, box, asof, title, lang, attribution)
 }
 
-func drawDistrict(cv *render.Canvas, g orb.Geometry, sc float64) {
-	var polys orb.MultiPolygon
+// asPolygons lists a geometry's polygons (none for other kinds).
+func asPolygons(g orb.Geometry) []orb.Polygon {
 	switch g := g.(type) {
 	case orb.Polygon:
-		polys = orb.MultiPolygon{g}
+		return []orb.Polygon{g}
 	case orb.MultiPolygon:
-		polys = g
+		return g
 	}
+	return nil
+}
+
+// drawDistricts fills the districts in one pass, then outlines them.
+func drawDistricts(cv *render.Canvas, polys []orb.Polygon, sc float64) {
+	cv.FillPolygons(polys, render.Hex(symbology.DistrictFill, 255))
 	for _, p := range polys {
-		cv.FillPolygon(p, render.Hex(symbology.DistrictFill, 255))
 		for _, r := range p {
 			cv.Stroke(orb.LineString(r), float32(sc), render.Hex(symbology.DistrictOutline, 255))
 		}

@@ -25,11 +25,53 @@ var white = color.NRGBA{255, 255, 255, 255}
 
 // Draw draws features: polygons first, then lines, then points on top.
 func (c *Canvas) Draw(fs []Feature) {
-	for pass := 0; pass < 3; pass++ {
+	c.drawAreas(fs)
+	for pass := 1; pass < 3; pass++ {
 		for _, f := range fs {
 			c.drawGeom(f, f.Geometry, pass)
 		}
 	}
+}
+
+// drawAreas draws the polygons, one status colour at a time and in one
+// pass each: a translucent fill, then a 2 px outline. Areas of one status
+// that overlap (often the same district, for several district-precision
+// sites) are drawn once, and the rasterizer covers each colour's box
+// once rather than each polygon's.
+func (c *Canvas) drawAreas(fs []Feature) {
+	byStatus := map[domain.TrackingStatus][]orb.Polygon{}
+	for _, f := range fs {
+		st := symbology.Of(f.Status).Status
+		byStatus[st] = appendPolygons(byStatus[st], f.Geometry)
+	}
+	for _, st := range symbology.Statuses() {
+		ps := byStatus[st.Status]
+		if len(ps) == 0 {
+			continue
+		}
+		c.FillPolygons(ps, Hex(st.Color, 56))
+		for _, p := range ps {
+			for _, r := range p {
+				c.strokePath(c.device(r), 2*float32(c.Scale), false)
+			}
+		}
+		c.fill(Hex(st.Color, 255))
+	}
+}
+
+// appendPolygons appends g's polygons (of a collection too) to ps.
+func appendPolygons(ps []orb.Polygon, g orb.Geometry) []orb.Polygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return append(ps, g)
+	case orb.MultiPolygon:
+		return append(ps, g...)
+	case orb.Collection:
+		for _, h := range g {
+			ps = appendPolygons(ps, h)
+		}
+	}
+	return ps
 }
 
 func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
@@ -53,17 +95,6 @@ func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
 	case orb.MultiLineString:
 		for _, l := range g {
 			c.drawGeom(f, l, pass)
-		}
-	case orb.Polygon:
-		if pass == 0 {
-			c.FillPolygon(g, Hex(st.Color, 56))
-			for _, r := range g {
-				c.Stroke(orb.LineString(r), 2*s, Hex(st.Color, 255))
-			}
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			c.drawGeom(f, p, pass)
 		}
 	case orb.Collection:
 		for _, p := range g {

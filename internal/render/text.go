@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"os"
 
 	"golang.org/x/image/font"
@@ -80,9 +81,8 @@ func TextWidth(face font.Face, s string) int {
 	return font.MeasureString(face, s).Ceil()
 }
 
-// Box fills a rectangle of device pixels in col, over what is there.
+// Box fills a rectangle of device pixels in col, over what is there
+// (pixel-aligned: no rasterizer needed).
 func (c *Canvas) Box(r image.Rectangle, col color.Color) {
-	x0, y0, x1, y1 := float32(r.Min.X), float32(r.Min.Y), float32(r.Max.X), float32(r.Max.Y)
-	c.ring([][2]float32{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}})
-	c.fill(col)
+	draw.Draw(c.Img, r, image.NewUniform(col), image.Point{}, draw.Over)
 }
