@@ -144,6 +144,11 @@ func (s *server) rasterTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	release, err := s.renders.acquire(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	size := 256 * scale
 	origin := render.World(orb.Point{b.Min[0], b.Max[1]}, float64(tile.Z))
 	// World() of the tile's corner, rounded: the tile's own pixel grid.

@@ -184,6 +184,11 @@ func (s *server) staticMap(c echo.Context) error {
 	if title == "" {
 		title = layerTitle(layers, lang)
 	}
+	release, err := s.renders.acquire(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	img, err := s.drawStatic(c, p, layers, view, asof, project, title, lang)
 	if err != nil {
 		return err
