@@ -183,7 +183,7 @@ func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.L
 				r = page.Reports[i]
 			}
 			out = append(out, render.Feature{Geometry: site.Geometry, Status: siteStatus(look, site, r, asof),
-				Approx: symbology.Approximate(site.Precision)})
+				Approx: symbology.Approximate(site.Precision), Reference: l.Project == 0})
 		}
 	}
 	return out, nil

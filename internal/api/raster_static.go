@@ -307,7 +307,9 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	// Legend of the statuses present.
 	present := map[domain.TrackingStatus]bool{}
 	for _, f := range fs {
-		present[f.Status] = true
+		if !f.Reference {
+			present[f.Status] = true
+		}
 	}
 	var rows []symbology.Status
 	for _, st := range symbology.Statuses() {
@@ -351,9 +353,17 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	}
 	slices.Sort(srcs)
 	att := strings.Join(append(srcs, "projectmap"), " · ")
-	aw := render.TextWidth(small, att)
-	cv.Box(image.Rect(W-aw-12*sc, H-20*sc, W, H), panel)
-	cv.Text(small, W-aw-6*sc, H-6*sc, att, ink)
+	// Right of the scale bar's box, wrapped to fit: never cut off.
+	lines := render.Wrap(small, att, W-(x0+px+50*sc)-18*sc)
+	aw := 0
+	for _, l := range lines {
+		aw = max(aw, render.TextWidth(small, l))
+	}
+	alh := 17 * sc
+	cv.Box(image.Rect(W-aw-12*sc, H-3*sc-alh*len(lines), W, H), panel)
+	for i, l := range lines {
+		cv.Text(small, W-render.TextWidth(small, l)-6*sc, H-6*sc-alh*(len(lines)-1-i), l, ink)
+	}
 	return nil
 }
 

@@ -195,7 +195,39 @@ func TestStaticMap(t *testing.T) {
 			if ink < 150 {
 				t.Errorf("the Chinese title drew %d dark pixels", ink)
 			}
+			// The attribution wraps rather than run off the left edge.
+			for y := 400 - 45; y < 400; y++ {
+				for x := 0; x < 8; x++ {
+					if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 100 && g>>8 < 100 && b>>8 < 100 {
+						t.Fatalf("ink at %d,%d: the attribution is cut off at the left edge", x, y)
+					}
+				}
+			}
 			matchGolden(t, "static-zh.png", r.body)
+		})
+	}
+}
+
+// TestStaticMapBaseLayers: districts and development zones, asked for,
+// are drawn in grey as the base, not as sites with no report yet.
+func TestStaticMapBaseLayers(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			r := get(t, srv, "/static/districts,development-zones.png?bbox=108.75,34.15,109.15,34.45&size=600x400&asof=2024-07-01&lang=en")
+			if r.status != 200 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			img := decodePNG(t, r.body)
+			// No legend row: where its first symbol would be is the panel.
+			for y := 80; y < 93; y++ {
+				for x := 17; x < 31; x++ {
+					if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 200 || g>>8 < 200 || b>>8 < 200 {
+						t.Fatalf("a legend symbol at %d,%d for base layers only", x, y)
+					}
+				}
+			}
+			matchGolden(t, "static-base.png", r.body)
 		})
 	}
 }

@@ -143,10 +143,9 @@ func (c *Canvas) circle(x, y, r float32, ccw bool) {
 // line across the canvas is filled in pieces along it, not as one box.
 const chunkSide = 96
 
-// strokePath adds a polyline of width w as segment quads with round
-// joins; the join at pts[0] is left out when skipFirst (the previous
-// piece drew it).
-func (c *Canvas) strokePath(pts [][2]float32, w float32, skipFirst bool) {
+// strokePath adds a polyline of width w as segment quads, with round
+// joins and caps at pts[from:] (none when from is len(pts)).
+func (c *Canvas) strokePath(pts [][2]float32, w float32, from int) {
 	h := w / 2
 	for i := 0; i+1 < len(pts); i++ {
 		a, b := pts[i], pts[i+1]
@@ -159,13 +158,8 @@ func (c *Canvas) strokePath(pts [][2]float32, w float32, skipFirst bool) {
 		// Wound positively as it stands (ring would reverse it).
 		c.paths = append(c.paths, [][2]float32{{a[0] - nx, a[1] - ny}, {b[0] - nx, b[1] - ny}, {b[0] + nx, b[1] + ny}, {a[0] + nx, a[1] + ny}})
 	}
-	if w <= 3 {
-		return // a join of a line this thin is less than a pixel
-	}
-	for i, p := range pts {
-		if i > 0 || !skipFirst {
-			c.circle(p[0], p[1], h, false)
-		}
+	for _, p := range pts[min(from, len(pts)):] {
+		c.circle(p[0], p[1], h, false)
 	}
 }
 
@@ -192,7 +186,14 @@ func (c *Canvas) strokeDevice(pts [][2]float32, w float32, col color.Color) {
 			}
 			x0, y0, x1, y1, end = nx0, ny0, nx1, ny1, end+1
 		}
-		c.strokePath(pts[start:end+1], w, start > 0)
+		from := 0
+		switch {
+		case w <= 3:
+			from = len(pts) // a join of a line this thin is under a pixel
+		case start > 0:
+			from = 1 // the previous piece drew the join at pts[start]
+		}
+		c.strokePath(pts[start:end+1], w, from)
 		c.fill(col)
 		if end == len(pts)-1 {
 			return

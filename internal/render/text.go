@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"image/draw"
 	"os"
+	"strings"
+	"unicode"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -85,4 +87,43 @@ func TextWidth(face font.Face, s string) int {
 // (pixel-aligned: no rasterizer needed).
 func (c *Canvas) Box(r image.Rectangle, col color.Color) {
 	draw.Draw(c.Img, r, image.NewUniform(col), image.Point{}, draw.Over)
+}
+
+// Wrap breaks s into lines no wider than maxW device pixels: after a
+// space or punctuation, or between two CJK characters; a piece with no
+// break wider than maxW is cut where it overflows.
+func Wrap(face font.Face, s string, maxW int) []string {
+	var lines []string
+	rs := []rune(s)
+	for len(rs) > 0 {
+		if TextWidth(face, string(rs)) <= maxW {
+			lines = append(lines, strings.TrimSpace(string(rs)))
+			break
+		}
+		cut, fit := 0, 0
+		for i := 1; i <= len(rs); i++ {
+			if TextWidth(face, string(rs[:i])) > maxW {
+				break
+			}
+			fit = i
+			if i < len(rs) && breakAfter(rs[i-1], rs[i]) {
+				cut = i
+			}
+		}
+		if cut == 0 {
+			cut = max(fit, 1)
+		}
+		lines = append(lines, strings.TrimSpace(string(rs[:cut])))
+		rs = []rune(strings.TrimLeft(string(rs[cut:]), " "))
+	}
+	return lines
+}
+
+// breakAfter reports whether a line may end between a and b.
+func breakAfter(a, b rune) bool {
+	if strings.ContainsRune(" ,;:·，；：、。)）", a) {
+		return true
+	}
+	cjk := func(r rune) bool { return unicode.Is(unicode.Han, r) }
+	return (cjk(a) || cjk(b)) && !strings.ContainsRune(",;:·，；：、。)）", b)
 }
