@@ -248,6 +248,7 @@ func TestStaticMapErrors(t *testing.T) {
 		{"?bbox=108,34,109,35&scale=3", "scale"},
 		{"?bbox=108,34,109,35&lang=fr", "lang"},
 		{"?project=abc", "project"},
+		{"?bbox=108,34,109,35&legend=no", "legend"},
 	} {
 		r := get(t, srv, base+c.q)
 		if r.status != 400 || !strings.Contains(string(r.body), c.param) {
