@@ -293,4 +293,3 @@ func drawDistricts(cv *render.Canvas, polys []orb.Polygon, sc float64) {
 		}
 	}
 }
-
