@@ -27,6 +27,7 @@ import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens }
 import { isEmbedView, pageURL, badgeHTML } from './embed.js'
 import { embedDialog } from './embeddialog.js'
 import { pictureDialog } from './picturedialog.js'
+import { shareButton } from './share.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
@@ -676,6 +677,8 @@ const pictureDlg = pictureDialog({
   bounds: () => map.getBounds().toBBoxString().split(',').map(Number),
 })
 
+const shareBtn = shareButton({ ready: () => S.ready && !EMBED, updateHash: () => updateHash(), hash: () => formatHash({ ...currentState(), embed: false }) })
+
 function renderBadge() {
   if (!badge) return
   badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter })
@@ -711,6 +714,7 @@ function switchLang(l) {
   renderFilterControl()
   embedDlg.render()
   pictureDlg.render()
+  shareBtn.render()
   renderPlans()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
@@ -791,6 +795,7 @@ function wireStatic() {
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
   embedDlg.wire()
   pictureDlg.wire()
+  shareBtn.wire()
   $('#pm-notice button').addEventListener('click', hideNotice)
 
   const slider = $('#pm-slider')
