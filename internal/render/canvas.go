@@ -25,6 +25,7 @@ type Canvas struct {
 	// paths waits for fill, which rasterizes only their bounding box:
 	// a marker costs its own pixels, not the canvas's.
 	paths [][][2]float32
+	spans [][2]float32 // each path's top and bottom, for fill's bands
 }
 
 // NewCanvas returns a transparent canvas of w×h device pixels.
@@ -78,29 +79,47 @@ func (c *Canvas) fill(col color.Color) {
 	}
 	x0, y0 := float32(math.Inf(1)), float32(math.Inf(1))
 	x1, y1 := -x0, -y0
+	c.spans = c.spans[:0]
 	for _, p := range c.paths {
+		py0, py1 := float32(math.Inf(1)), float32(math.Inf(-1))
 		for _, q := range p {
-			x0, y0, x1, y1 = min(x0, q[0]), min(y0, q[1]), max(x1, q[0]), max(y1, q[1])
+			x0, x1 = min(x0, q[0]), max(x1, q[0])
+			py0, py1 = min(py0, q[1]), max(py1, q[1])
 		}
+		y0, y1 = min(y0, py0), max(y1, py1)
+		c.spans = append(c.spans, [2]float32{py0, py1})
 	}
 	r := image.Rect(int(math.Floor(float64(x0))), int(math.Floor(float64(y0))),
 		int(math.Ceil(float64(x1)))+1, int(math.Ceil(float64(y1)))+1).Intersect(c.Img.Bounds())
 	if r.Empty() {
 		return
 	}
-	// The rasterizer's mask starts at r.Min: shift the paths there.
-	ox, oy := float32(r.Min.X), float32(r.Min.Y)
-	c.ras.Reset(r.Dx(), r.Dy())
-	for _, p := range c.paths {
-		c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
-		for _, q := range p[1:] {
-			c.ras.LineTo(q[0]-ox, q[1]-oy)
-		}
-		c.ras.ClosePath()
-	}
+	src := image.NewUniform(col)
 	c.ras.DrawOp = draw.Over
-	c.ras.Draw(c.Img, r, image.NewUniform(col), image.Point{})
+	// Band by band: the rasterizer's buffers (8 bytes a pixel) stay a
+	// band's size however large the canvas; paths are added to the bands
+	// they cross only (rows outside a band are skipped, columns clamped).
+	for top := r.Min.Y; top < r.Max.Y; top += fillBand {
+		br := image.Rect(r.Min.X, top, r.Max.X, min(top+fillBand, r.Max.Y))
+		ox, oy := float32(br.Min.X), float32(br.Min.Y)
+		c.ras.Reset(br.Dx(), br.Dy())
+		for i, p := range c.paths {
+			if c.spans[i][1] < float32(br.Min.Y) || c.spans[i][0] > float32(br.Max.Y) {
+				continue
+			}
+			c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
+			for _, q := range p[1:] {
+				c.ras.LineTo(q[0]-ox, q[1]-oy)
+			}
+			c.ras.ClosePath()
+		}
+		c.ras.Draw(c.Img, br, src, image.Point{})
+	}
 }
+
+// fillBand is the height in device pixels of the bands a fill is
+// rasterized in.
+const fillBand = 256
 
 // ring adds a closed path in device pixels, wound positively (or
 // negatively for a hole): the rasterizer sums signed area, so pieces
