@@ -140,7 +140,7 @@ func (s *server) rasterTile(c echo.Context) error {
 	if len(hit) == 0 {
 		return c.Blob(200, "image/png", emptyTiles[scale])
 	}
-	feats, err := s.rasterFeatures(c, p, hit, box, asof, 0)
+	feats, err := s.rasterFeatures(c, p, hit, box, asof, 0, "")
 	if err != nil {
 		return err
 	}
@@ -163,14 +163,20 @@ func (s *server) rasterTile(c echo.Context) error {
 }
 
 // rasterFeatures reads every site of the layers in box, with its status
-// on asof; project, when not 0, keeps that project's sites only.
-func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.LayerInfo, box orb.Bound, asof domain.Date, project int) ([]render.Feature, error) {
+// on asof; project, when not 0, keeps that project's sites only, and
+// status, when set, the sites of that status (as the map's filter: base
+// layers keep all theirs).
+func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.LayerInfo, box orb.Bound, asof domain.Date, project int, status domain.TrackingStatus) ([]render.Feature, error) {
 	ctx := c.Request().Context()
 	look := newLookup(p, nil, nil)
 	var out []render.Feature
 	for _, l := range layers {
 		bb := box
-		page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: l.ID, BBox: &bb, AsOf: asof, Project: project})
+		sq := domain.SiteQuery{Plan: p.ID, Layer: l.ID, BBox: &bb, AsOf: asof, Project: project}
+		if l.Project != 0 {
+			sq.Status = status
+		}
+		page, err := s.cfg.Store.Sites(ctx, sq)
 		if err != nil {
 			return nil, err
 		}

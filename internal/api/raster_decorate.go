@@ -52,12 +52,25 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	if !v.legend {
 		rows = nil
 	}
+	lines := []string{date}
+	if v.status != "" {
+		// A filtered map says so: what is missing was left out, not absent.
+		st := symbology.Of(v.status)
+		if lang == "en" {
+			lines = append(lines, "Only: "+st.LabelEN)
+		} else {
+			lines = append(lines, "只显示："+st.Label)
+		}
+	}
 	lh := 20 * sc
 	top := 50 * sc
-	cv.Box(image.Rect(10*sc, top, 190*sc, top+lh*len(rows)+30*sc), panel)
-	cv.Text(small, 16*sc, top+17*sc, date, ink)
+	head := 30*sc + (len(lines)-1)*18*sc
+	cv.Box(image.Rect(10*sc, top, 190*sc, top+lh*len(rows)+head), panel)
+	for i, l := range lines {
+		cv.Text(small, 16*sc, top+17*sc+i*18*sc, l, ink)
+	}
 	for i, st := range rows {
-		y := top + 30*sc + i*lh
+		y := top + head + i*lh
 		cv.Symbol(float32(24*sc), float32(y+lh/2-4*sc), float32(6*sc), st, false)
 		label := st.Label
 		if lang == "en" {
@@ -85,15 +98,15 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	slices.Sort(srcs)
 	att := strings.Join(append(srcs, "projectmap"), " · ")
 	// Right of the scale bar's box, wrapped to fit: never cut off.
-	lines := render.Wrap(small, att, W-(x0+px+50*sc)-18*sc)
+	attLines := render.Wrap(small, att, W-(x0+px+50*sc)-18*sc)
 	aw := 0
-	for _, l := range lines {
+	for _, l := range attLines {
 		aw = max(aw, render.TextWidth(small, l))
 	}
 	alh := 17 * sc
-	cv.Box(image.Rect(W-aw-12*sc, H-3*sc-alh*len(lines), W, H), panel)
-	for i, l := range lines {
-		cv.Text(small, W-render.TextWidth(small, l)-6*sc, H-6*sc-alh*(len(lines)-1-i), l, ink)
+	cv.Box(image.Rect(W-aw-12*sc, H-3*sc-alh*len(attLines), W, H), panel)
+	for i, l := range attLines {
+		cv.Text(small, W-render.TextWidth(small, l)-6*sc, H-6*sc-alh*(len(attLines)-1-i), l, ink)
 	}
 	return nil
 }

@@ -44,7 +44,8 @@ type staticView struct {
 	w, h, scale int
 	zoom        float64
 	center      orb.Point
-	legend      bool // the statuses' legend (the data date is always shown)
+	legend      bool                  // the statuses' legend (the data date is always shown)
+	status      domain.TrackingStatus // the sites of this status only, if set
 }
 
 func parseSize(q map[string][]string) (int, int, int, error) {
@@ -92,7 +93,7 @@ func (s *server) staticMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "legend", "v"); err != nil {
+	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "legend", "status", "v"); err != nil {
 		return err
 	}
 	name := c.Param("layers")
@@ -118,6 +119,10 @@ func (s *server) staticMap(c echo.Context) error {
 	default:
 		return domain.Invalid("legend", "%q must be 1 (the default) or 0", v)
 	}
+	status, err := parseStatus(q)
+	if err != nil {
+		return err
+	}
 	p, layers, asof, err := s.rasterScope(c, q)
 	if err != nil {
 		return err
@@ -127,7 +132,7 @@ func (s *server) staticMap(c echo.Context) error {
 		return err
 	}
 	var view staticView
-	view.w, view.h, view.scale, view.legend = w, h, scale, legend
+	view.w, view.h, view.scale, view.legend, view.status = w, h, scale, legend, status
 	n := 0
 	for _, k := range []string{"bbox", "center", "project"} {
 		if q.Get(k) != "" {
@@ -164,7 +169,7 @@ func (s *server) staticMap(c echo.Context) error {
 		view.center, view.zoom = orb.Point{v[0], v[1]}, z
 	default:
 		world := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
-		fs, err := s.rasterFeatures(c, p, layers, world, asof, project)
+		fs, err := s.rasterFeatures(c, p, layers, world, asof, project, status)
 		if err != nil {
 			return err
 		}
@@ -261,7 +266,7 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		polys = append(polys, asPolygons(d.Geometry)...)
 	}
 	drawDistricts(cv, polys, sc)
-	fs, err := s.rasterFeatures(c, p, layers, box, asof, project)
+	fs, err := s.rasterFeatures(c, p, layers, box, asof, project, v.status)
 	if err != nil {
 		return nil, err
 	}

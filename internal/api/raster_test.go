@@ -208,6 +208,29 @@ func TestStaticMap(t *testing.T) {
 	}
 }
 
+// TestStaticMapStatus: status= keeps the sites of that status, as the
+// map's filter does, and says so under the date.
+func TestStaticMapStatus(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			path := "/static/metro-lines,housing-delivery.png?bbox=108.75,34.15,109.15,34.45&size=600x400&asof=2024-07-01&legend=0"
+			all, none := get(t, srv, path), get(t, srv, path+"&status=completed")
+			if all.status != 200 || none.status != 200 {
+				t.Fatalf("%d %s / %d %s", all.status, all.body, none.status, none.body)
+			}
+			a, n := colouredPixels(decodePNG(t, all.body)), colouredPixels(decodePNG(t, none.body))
+			if a < 200 || n*2 > a {
+				t.Errorf("status-coloured pixels: %d unfiltered, %d with status=completed (no site is); want far fewer", a, n)
+			}
+			matchGolden(t, "static-status.png", none.body)
+			if r := get(t, srv, path+"&status=done"); r.status != 400 || !strings.Contains(string(r.body), "status") {
+				t.Errorf("status=done: %d %s", r.status, r.body)
+			}
+		})
+	}
+}
+
 // TestStaticMapBaseLayers: districts and development zones, asked for,
 // are drawn in grey as the base, not as sites with no report yet.
 func TestStaticMapBaseLayers(t *testing.T) {

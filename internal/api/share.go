@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"projectmap/internal/domain"
-	"projectmap/internal/symbology"
 )
 
 // shareRoutes registers the share card: /share?<the map's state>.
@@ -113,9 +112,11 @@ func (s *server) shareState(c echo.Context, q url.Values) (shareState, error) {
 	if st.title = strings.TrimSpace(q.Get("title")); len([]rune(st.title)) > maxShareTitle {
 		return st, domain.Invalid("title", "is %d characters long, over %d", len([]rune(st.title)), maxShareTitle)
 	}
-	if st.status = q.Get("status"); st.status != "" && symbology.Of(domain.TrackingStatus(st.status)).Status != domain.TrackingStatus(st.status) {
-		return st, domain.Invalid("status", "%q is not a tracking status", st.status)
+	status, err := parseStatus(q)
+	if err != nil {
+		return st, err
 	}
+	st.status = string(status)
 	infos, err := s.cfg.Store.Layers(ctx, p.ID)
 	if err != nil {
 		return st, err

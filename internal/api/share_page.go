@@ -43,6 +43,9 @@ func (s *server) sharePage(c echo.Context, st shareState) sharePage {
 	if st.planParam != "" {
 		img.Set("plan", st.planParam)
 	}
+	if st.status != "" {
+		img.Set("status", st.status)
+	}
 	layers := "districts"
 	if len(ids) > 0 {
 		layers = strings.Join(ids, ",")

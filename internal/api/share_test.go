@@ -78,6 +78,8 @@ func TestShareCard(t *testing.T) {
 					"", "data as of 2024-07-01", "project=1",
 					[]string{"zoom=12.5", "lang=en", "asof=2024-07-01"}},
 				{"defaults", "", "", "", "#map=10/", []string{"/static/", "zoom=10", "lang=zh"}},
+				{"status filter", "map=11/34.3/108.95&layers=metro-lines&status=behind", "", "", "status=behind",
+					[]string{"status=behind"}},
 				{"group", "map=11/34.3/108.95&layers=charging-piles&lang=zh", "", "", "layers=charging-piles&",
 					[]string{"/static/charging-piles,charging-piles-zones.png?"}},
 				{"own title", "map=11/34.3/108.95&layers=metro-lines&title=" + url.QueryEscape(`地铁 <b>"新线"</b> & more`),

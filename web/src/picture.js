@@ -42,8 +42,9 @@ export function staticSize(w, h) {
 
 // staticURL is the server's picture of a view: layers (ids), bounds
 // ([west, south, east, north]), size and scale, the date, the language,
-// the plan ('' for the default), a title and whether the legend shows.
-export function staticURL({ layers, bounds, size, scale, date, lang, plan, title, legend }) {
+// the plan ('' for the default), a title, whether the legend shows and
+// the map's status filter ('' for none).
+export function staticURL({ layers, bounds, size, scale, date, lang, plan, title, legend, status }) {
   const ids = layers.length ? layers : ['districts']
   const q = new URLSearchParams()
   q.set('bbox', bounds.map((v) => v.toFixed(5)).join(','))
@@ -54,6 +55,7 @@ export function staticURL({ layers, bounds, size, scale, date, lang, plan, title
   if (plan) q.set('plan', plan)
   if (title) q.set('title', title)
   if (!legend) q.set('legend', '0')
+  if (status) q.set('status', status)
   return `/static/${ids.map(encodeURIComponent).join(',')}.png?${q}`
 }
 

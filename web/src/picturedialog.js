@@ -132,6 +132,7 @@ export function pictureDialog(app) {
       plan: st.plan,
       title: planName(app.plan()),
       legend: pic.legend,
+      status: st.status,
     })
     let blob
     try {
