@@ -52,20 +52,28 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	if !v.legend {
 		rows = nil
 	}
-	lines := []string{date}
+	// The date, that statuses are as reported (the web map's words), and
+	// a filter if any: what is missing was left out, not absent.
+	lines := []string{date, "状态按进展报告"}
+	if lang == "en" {
+		lines[1] = "Statuses as reported"
+	}
 	if v.status != "" {
-		// A filtered map says so: what is missing was left out, not absent.
 		st := symbology.Of(v.status)
 		if lang == "en" {
-			lines = append(lines, "Only: "+st.LabelEN)
+			lines = append(lines, "Showing only: "+st.LabelEN)
 		} else {
-			lines = append(lines, "只显示："+st.Label)
+			lines = append(lines, "仅显示："+st.Label)
 		}
+	}
+	right := 190 * sc
+	for _, l := range lines {
+		right = max(right, 26*sc+render.TextWidth(small, l))
 	}
 	lh := 20 * sc
 	top := 50 * sc
 	head := 30*sc + (len(lines)-1)*18*sc
-	cv.Box(image.Rect(10*sc, top, 190*sc, top+lh*len(rows)+head), panel)
+	cv.Box(image.Rect(10*sc, top, right, top+lh*len(rows)+head), panel)
 	for i, l := range lines {
 		cv.Text(small, 16*sc, top+17*sc+i*18*sc, l, ink)
 	}

@@ -242,8 +242,9 @@ func TestStaticMapBaseLayers(t *testing.T) {
 				t.Fatalf("%d %s", r.status, r.body)
 			}
 			img := decodePNG(t, r.body)
-			// No legend row: where its first symbol would be is the panel.
-			for y := 80; y < 93; y++ {
+			// No legend row: where its first symbol would be is the panel
+			// (below the date and "Statuses as reported").
+			for y := 98; y < 111; y++ {
 				for x := 17; x < 31; x++ {
 					if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 200 || g>>8 < 200 || b>>8 < 200 {
 						t.Fatalf("a legend symbol at %d,%d for base layers only", x, y)
