@@ -163,6 +163,7 @@ func newHandler(ctx context.Context, cfg serveConfig, draining <-chan struct{}, 
 
 		RequestTimeout: cfg.bounds.requestTimeout,
 		ReadyTimeout:   cfg.bounds.readyTimeout,
+		MaxRenders:     cfg.bounds.maxRenders,
 
 		CacheBytes: cfg.cache.bytes(),
 		BuildStamp: buildStamp(),

@@ -16,12 +16,14 @@ type boundsConfig struct {
 	statementTimeout time.Duration
 	requestTimeout   time.Duration
 	readyTimeout     time.Duration
+	maxRenders       int
 }
 
 func boundsFlags(fs *flag.FlagSet, bc *boundsConfig) {
 	fs.IntVar(&bc.poolSize, "db-pool-size", postgis.DefaultMaxConns, "with PostGIS, connections in the pool; requests beyond wait for one within --request-timeout")
 	fs.DurationVar(&bc.statementTimeout, "statement-timeout", postgis.DefaultStatementTimeout, "with PostGIS, the statement_timeout of each connection (lock waits included); 0 keeps the server's")
 	fs.DurationVar(&bc.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "deadline of each request's work (streamed downloads aside); past it, 503 with Retry-After")
+	fs.IntVar(&bc.maxRenders, "max-renders", api.DefaultMaxRenders, "static maps and raster tiles drawn at once (a 4000x4000 map holds 64 MB); more wait within --request-timeout, then 503 with Retry-After")
 	fs.DurationVar(&bc.readyTimeout, "ready-timeout", api.DefaultReadyTimeout, "deadline of /readyz's query of the store; past it, 503")
 }
 
@@ -35,6 +37,8 @@ func (bc boundsConfig) check() error {
 		return errors.New("--request-timeout must be positive")
 	case bc.readyTimeout <= 0:
 		return errors.New("--ready-timeout must be positive")
+	case bc.maxRenders <= 0 || bc.maxRenders > 256:
+		return errors.New("--max-renders must be between 1 and 256")
 	}
 	return nil
 }

@@ -84,7 +84,7 @@ const retryAfterUnavailable = "2"
 
 // classify maps an error to its status and body.
 func classify(err error) (int, errorBody) {
-	if errors.Is(err, errOverloaded) {
+	if errors.Is(err, errOverloaded) || errors.Is(err, errRendersBusy) {
 		return http.StatusServiceUnavailable, errorBody{"overloaded", "the server is busy; try again shortly", "", nil}
 	}
 	var de *domain.Error

@@ -67,8 +67,10 @@ func (s *server) openAPI(c echo.Context) error {
 	for k, v := range tilePaths(collectionID) {
 		paths[k] = v
 	}
-	for k, v := range apiPaths(base(c)) {
-		paths[k] = v
+	for _, more := range []oa{apiPaths(base(c)), picturePaths(base(c))} {
+		for k, v := range more {
+			paths[k] = v
+		}
 	}
 	doc := oa{
 		"openapi": "3.0.3",

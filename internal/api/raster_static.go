@@ -2,18 +2,14 @@ package api
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/render"
@@ -48,6 +44,8 @@ type staticView struct {
 	w, h, scale int
 	zoom        float64
 	center      orb.Point
+	legend      bool                  // the statuses' legend (the data date is always shown)
+	status      domain.TrackingStatus // the sites of this status only, if set
 }
 
 func parseSize(q map[string][]string) (int, int, int, error) {
@@ -95,7 +93,7 @@ func (s *server) staticMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "v"); err != nil {
+	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "legend", "status", "v"); err != nil {
 		return err
 	}
 	name := c.Param("layers")
@@ -113,6 +111,18 @@ func (s *server) staticMap(c echo.Context) error {
 	} else if lang != "zh" && lang != "en" {
 		return domain.Invalid("lang", "%q must be zh or en", lang)
 	}
+	legend := true
+	switch v := q.Get("legend"); v {
+	case "", "1":
+	case "0":
+		legend = false
+	default:
+		return domain.Invalid("legend", "%q must be 1 (the default) or 0", v)
+	}
+	status, err := parseStatus(q)
+	if err != nil {
+		return err
+	}
 	p, layers, asof, err := s.rasterScope(c, q)
 	if err != nil {
 		return err
@@ -122,7 +132,7 @@ func (s *server) staticMap(c echo.Context) error {
 		return err
 	}
 	var view staticView
-	view.w, view.h, view.scale = w, h, scale
+	view.w, view.h, view.scale, view.legend, view.status = w, h, scale, legend, status
 	n := 0
 	for _, k := range []string{"bbox", "center", "project"} {
 		if q.Get(k) != "" {
@@ -159,7 +169,7 @@ func (s *server) staticMap(c echo.Context) error {
 		view.center, view.zoom = orb.Point{v[0], v[1]}, z
 	default:
 		world := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
-		fs, err := s.rasterFeatures(c, p, layers, world, asof, project)
+		fs, err := s.rasterFeatures(c, p, layers, world, asof, project, status)
 		if err != nil {
 			return err
 		}
@@ -185,13 +195,18 @@ func (s *server) staticMap(c echo.Context) error {
 	if title == "" {
 		title = layerTitle(layers, lang)
 	}
+	release, err := s.renders.acquire(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	img, err := s.drawStatic(c, p, layers, view, asof, project, title, lang)
 	if err != nil {
 		return err
 	}
 	s.cacheForVersion(c, q.Get("v"))
 	var out bytes.Buffer
-	if err := png.Encode(&out, img); err != nil {
+	if err := encodePNG(&out, img); err != nil {
 		return err
 	}
 	return c.Blob(200, "image/png", out.Bytes())
@@ -236,6 +251,7 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		return nil, err
 	}
 	attribution := map[string]bool{}
+	var polys []orb.Polygon
 	for _, d := range districts {
 		if d.Geometry == nil || !d.Geometry.Bound().Intersects(box) {
 			continue
@@ -247,9 +263,10 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		if src != "" {
 			attribution[src] = true
 		}
-		drawDistrict(cv, d.Geometry, sc)
+		polys = append(polys, asPolygons(d.Geometry)...)
 	}
-	fs, err := s.rasterFeatures(c, p, layers, box, asof, project)
+	drawDistricts(cv, polys, sc)
+	fs, err := s.rasterFeatures(c, p, layers, box, asof, project, v.status)
 	if err != nil {
 		return nil, err
 	}
@@ -261,98 +278,23 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 	return cv.Img, decorate(cv, fonts, fs, v, box, asof, title, lang, attribution)
 }
 
-func drawDistrict(cv *render.Canvas, g orb.Geometry, sc float64) {
-	var polys orb.MultiPolygon
+// asPolygons lists a geometry's polygons (none for other kinds).
+func asPolygons(g orb.Geometry) []orb.Polygon {
 	switch g := g.(type) {
 	case orb.Polygon:
-		polys = orb.MultiPolygon{g}
+		return []orb.Polygon{g}
 	case orb.MultiPolygon:
-		polys = g
+		return g
 	}
+	return nil
+}
+
+// drawDistricts fills the districts in one pass, then outlines them.
+func drawDistricts(cv *render.Canvas, polys []orb.Polygon, sc float64) {
+	cv.FillPolygons(polys, render.Hex(symbology.DistrictFill, 255))
 	for _, p := range polys {
-		cv.FillPolygon(p, render.Hex(symbology.DistrictFill, 255))
 		for _, r := range p {
 			cv.Stroke(orb.LineString(r), float32(sc), render.Hex(symbology.DistrictOutline, 255))
 		}
 	}
-}
-
-// decorate burns in the title, legend, data date, scale bar and attribution.
-func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v staticView, box orb.Bound, asof domain.Date, title, lang string, attribution map[string]bool) error {
-	sc := v.scale
-	big, err := fonts.Face(float64(22 * sc))
-	if err != nil {
-		return err
-	}
-	small, err := fonts.Face(float64(13 * sc))
-	if err != nil {
-		return err
-	}
-	W, H := v.w*sc, v.h*sc
-	ink := color.NRGBA{32, 32, 32, 255}
-	panel := color.NRGBA{255, 255, 255, 220}
-	cv.Box(image.Rect(0, 0, W, 40*sc), panel)
-	cv.Text(big, 14*sc, 29*sc, title, ink)
-	// Legend of the statuses present.
-	present := map[domain.TrackingStatus]bool{}
-	for _, f := range fs {
-		present[f.Status] = true
-	}
-	var rows []symbology.Status
-	for _, st := range symbology.Statuses() {
-		if present[st.Status] {
-			rows = append(rows, st)
-		}
-	}
-	date := "数据日期 " + asof.String()
-	if lang == "en" {
-		date = "Data as of " + asof.String()
-	}
-	lh := 20 * sc
-	top := 50 * sc
-	cv.Box(image.Rect(10*sc, top, 190*sc, top+lh*len(rows)+30*sc), panel)
-	cv.Text(small, 16*sc, top+17*sc, date, ink)
-	for i, st := range rows {
-		y := top + 30*sc + i*lh
-		cv.Symbol(float32(24*sc), float32(y+lh/2-4*sc), float32(6*sc), st, false)
-		label := st.Label
-		if lang == "en" {
-			label = st.LabelEN
-		}
-		cv.Text(small, 38*sc, y+lh/2, label, ink)
-	}
-	// Scale bar: metres per CSS pixel at the map's centre latitude.
-	mpp := geo.Distance(orb.Point{box.Min[0], v.center[1]}, orb.Point{box.Max[0], v.center[1]}) / float64(v.w)
-	metres := niceLength(mpp * 120)
-	px := int(metres / mpp * float64(sc))
-	label := fmt.Sprintf("%g km", metres/1000)
-	if metres < 1000 {
-		label = fmt.Sprintf("%g m", metres)
-	}
-	x0, y0 := 14*sc, H-34*sc
-	cv.Box(image.Rect(x0-4*sc, y0-16*sc, x0+px+50*sc, y0+8*sc), panel)
-	cv.Box(image.Rect(x0, y0, x0+px, y0+3*sc), ink)
-	cv.Text(small, x0+px+6*sc, y0+4*sc, label, ink)
-	// Attribution, bottom right.
-	var srcs []string
-	for k := range attribution {
-		srcs = append(srcs, k)
-	}
-	slices.Sort(srcs)
-	att := strings.Join(append(srcs, "projectmap"), " · ")
-	aw := render.TextWidth(small, att)
-	cv.Box(image.Rect(W-aw-12*sc, H-20*sc, W, H), panel)
-	cv.Text(small, W-aw-6*sc, H-6*sc, att, ink)
-	return nil
-}
-
-// niceLength rounds m down to 1, 2 or 5 times a power of ten.
-func niceLength(m float64) float64 {
-	p := math.Pow(10, math.Floor(math.Log10(m)))
-	for _, f := range []float64{5, 2, 1} {
-		if f*p <= m {
-			return f * p
-		}
-	}
-	return p
 }

@@ -195,7 +195,63 @@ func TestStaticMap(t *testing.T) {
 			if ink < 150 {
 				t.Errorf("the Chinese title drew %d dark pixels", ink)
 			}
+			// The attribution wraps rather than run off the left edge.
+			for y := 400 - 45; y < 400; y++ {
+				for x := 0; x < 8; x++ {
+					if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 100 && g>>8 < 100 && b>>8 < 100 {
+						t.Fatalf("ink at %d,%d: the attribution is cut off at the left edge", x, y)
+					}
+				}
+			}
 			matchGolden(t, "static-zh.png", r.body)
+		})
+	}
+}
+
+// TestStaticMapStatus: status= keeps the sites of that status, as the
+// map's filter does, and says so under the date.
+func TestStaticMapStatus(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			path := "/static/metro-lines,housing-delivery.png?bbox=108.75,34.15,109.15,34.45&size=600x400&asof=2024-07-01&legend=0"
+			all, none := get(t, srv, path), get(t, srv, path+"&status=completed")
+			if all.status != 200 || none.status != 200 {
+				t.Fatalf("%d %s / %d %s", all.status, all.body, none.status, none.body)
+			}
+			a, n := colouredPixels(decodePNG(t, all.body)), colouredPixels(decodePNG(t, none.body))
+			if a < 200 || n*2 > a {
+				t.Errorf("status-coloured pixels: %d unfiltered, %d with status=completed (no site is); want far fewer", a, n)
+			}
+			matchGolden(t, "static-status.png", none.body)
+			if r := get(t, srv, path+"&status=done"); r.status != 400 || !strings.Contains(string(r.body), "status") {
+				t.Errorf("status=done: %d %s", r.status, r.body)
+			}
+		})
+	}
+}
+
+// TestStaticMapBaseLayers: districts and development zones, asked for,
+// are drawn in grey as the base, not as sites with no report yet.
+func TestStaticMapBaseLayers(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			r := get(t, srv, "/static/districts,development-zones.png?bbox=108.75,34.15,109.15,34.45&size=600x400&asof=2024-07-01&lang=en")
+			if r.status != 200 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			img := decodePNG(t, r.body)
+			// No legend row: where its first symbol would be is the panel
+			// (below the date and "Statuses as reported").
+			for y := 98; y < 111; y++ {
+				for x := 17; x < 31; x++ {
+					if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 200 || g>>8 < 200 || b>>8 < 200 {
+						t.Fatalf("a legend symbol at %d,%d for base layers only", x, y)
+					}
+				}
+			}
+			matchGolden(t, "static-base.png", r.body)
 		})
 	}
 }
@@ -216,6 +272,7 @@ func TestStaticMapErrors(t *testing.T) {
 		{"?bbox=108,34,109,35&scale=3", "scale"},
 		{"?bbox=108,34,109,35&lang=fr", "lang"},
 		{"?project=abc", "project"},
+		{"?bbox=108,34,109,35&legend=no", "legend"},
 	} {
 		r := get(t, srv, base+c.q)
 		if r.status != 400 || !strings.Contains(string(r.body), c.param) {

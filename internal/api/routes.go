@@ -72,6 +72,7 @@ func routes(e *echo.Echo, s *server) {
 
 	rasterRoutes(get, s)
 	mvtRoutes(get, s)
+	shareRoutes(get, s)
 	get(embedPath, s.embedView)
 	get("/*", s.web)
 }

@@ -18,8 +18,8 @@ const DefaultEmbedFrameAncestors = "*"
 
 // securityHeaders sets the headers every response carries. The CSP allows
 // no inline script and no other origin but the basemap's and the extra
-// hosts configured, for images and fetches (the picture download fetches
-// tiles again). Inline style attributes stay allowed: the map and its
+// hosts configured, for images and fetches. (The picture is the server's
+// static map, fetched from 'self' and saved through a blob: URL.) Inline style attributes stay allowed: the map and its
 // legend draw bars and cluster rings with them, and a style cannot run code.
 func securityHeaders(cfg Config) echo.MiddlewareFunc {
 	hosts := cfg.CSPHosts

@@ -81,6 +81,10 @@ type Config struct {
 	// CacheBytes is the response cache's budget: zero means
 	// DefaultCacheBytes, a negative value no cache at all.
 	CacheBytes int64
+	// MaxRenders bounds the images (static maps, raster tiles) drawn at
+	// once; a render waits for a slot until its request's deadline, then
+	// gets 503 with Retry-After. Zero means DefaultMaxRenders.
+	MaxRenders int
 	// BuildStamp names the build (its revision, or a digest of the
 	// binary): ETags derive from it, so that a new build never answers 304
 	// for what an old one sent.
@@ -119,13 +123,15 @@ func newService(cfg Config) (*echo.Echo, *server) {
 	cfg.QueueWait = orDefault(cfg.QueueWait, DefaultQueueWait)
 	cfg.RequestTimeout = orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 	cfg.ReadyTimeout = orDefault(cfg.ReadyTimeout, DefaultReadyTimeout)
+	cfg.MaxRenders = orDefault(cfg.MaxRenders, DefaultMaxRenders)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// The client address is audited: trust X-Forwarded-For only from a
 	// proxy on this machine or a private network, never from the client.
 	e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
-	s := &server{cfg: cfg, links: newLinker(cfg), fonts: sync.OnceValues(render.LoadSystemFonts)}
+	s := &server{cfg: cfg, links: newLinker(cfg), fonts: sync.OnceValues(render.LoadSystemFonts),
+		renders: newRenderSlots(cfg.MaxRenders)}
 	if cfg.CacheBytes >= 0 {
 		s.respCache = newResponseCache(orDefault(cfg.CacheBytes, DefaultCacheBytes))
 	}
@@ -158,6 +164,8 @@ type server struct {
 	// fonts parses the system CJK font once, at the first static map:
 	// parsing it took about a quarter of each render.
 	fonts func() (*render.Fonts, error)
+	// renders bounds the images drawn at once (Config.MaxRenders).
+	renders renderSlots
 }
 
 // today is the date it is now in the plan's city.

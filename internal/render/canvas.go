@@ -25,6 +25,7 @@ type Canvas struct {
 	// paths waits for fill, which rasterizes only their bounding box:
 	// a marker costs its own pixels, not the canvas's.
 	paths [][][2]float32
+	spans [][2]float32 // each path's top and bottom, for fill's bands
 }
 
 // NewCanvas returns a transparent canvas of w×h device pixels.
@@ -78,29 +79,47 @@ func (c *Canvas) fill(col color.Color) {
 	}
 	x0, y0 := float32(math.Inf(1)), float32(math.Inf(1))
 	x1, y1 := -x0, -y0
+	c.spans = c.spans[:0]
 	for _, p := range c.paths {
+		py0, py1 := float32(math.Inf(1)), float32(math.Inf(-1))
 		for _, q := range p {
-			x0, y0, x1, y1 = min(x0, q[0]), min(y0, q[1]), max(x1, q[0]), max(y1, q[1])
+			x0, x1 = min(x0, q[0]), max(x1, q[0])
+			py0, py1 = min(py0, q[1]), max(py1, q[1])
 		}
+		y0, y1 = min(y0, py0), max(y1, py1)
+		c.spans = append(c.spans, [2]float32{py0, py1})
 	}
 	r := image.Rect(int(math.Floor(float64(x0))), int(math.Floor(float64(y0))),
 		int(math.Ceil(float64(x1)))+1, int(math.Ceil(float64(y1)))+1).Intersect(c.Img.Bounds())
 	if r.Empty() {
 		return
 	}
-	// The rasterizer's mask starts at r.Min: shift the paths there.
-	ox, oy := float32(r.Min.X), float32(r.Min.Y)
-	c.ras.Reset(r.Dx(), r.Dy())
-	for _, p := range c.paths {
-		c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
-		for _, q := range p[1:] {
-			c.ras.LineTo(q[0]-ox, q[1]-oy)
-		}
-		c.ras.ClosePath()
-	}
+	src := image.NewUniform(col)
 	c.ras.DrawOp = draw.Over
-	c.ras.Draw(c.Img, r, image.NewUniform(col), image.Point{})
+	// Band by band: the rasterizer's buffers (8 bytes a pixel) stay a
+	// band's size however large the canvas; paths are added to the bands
+	// they cross only (rows outside a band are skipped, columns clamped).
+	for top := r.Min.Y; top < r.Max.Y; top += fillBand {
+		br := image.Rect(r.Min.X, top, r.Max.X, min(top+fillBand, r.Max.Y))
+		ox, oy := float32(br.Min.X), float32(br.Min.Y)
+		c.ras.Reset(br.Dx(), br.Dy())
+		for i, p := range c.paths {
+			if c.spans[i][1] < float32(br.Min.Y) || c.spans[i][0] > float32(br.Max.Y) {
+				continue
+			}
+			c.ras.MoveTo(p[0][0]-ox, p[0][1]-oy)
+			for _, q := range p[1:] {
+				c.ras.LineTo(q[0]-ox, q[1]-oy)
+			}
+			c.ras.ClosePath()
+		}
+		c.ras.Draw(c.Img, br, src, image.Point{})
+	}
 }
+
+// fillBand is the height in device pixels of the bands a fill is
+// rasterized in.
+const fillBand = 256
 
 // ring adds a closed path in device pixels, wound positively (or
 // negatively for a hole): the rasterizer sums signed area, so pieces
@@ -126,19 +145,26 @@ func (c *Canvas) wound(pts [][2]float32, hole bool) {
 	c.paths = append(c.paths, pts)
 }
 
-// circle adds a circle; a hole when ccw.
+// circle adds a circle; a hole when ccw. Its polygon has sides of about
+// 1.5 px (6 to 24 of them): a round join of a thin line needs few.
 func (c *Canvas) circle(x, y, r float32, ccw bool) {
-	const n = 24
+	n := min(24, max(6, int(math.Ceil(2*math.Pi*float64(r)/1.5))))
 	pts := make([][2]float32, n)
 	for i := range pts {
-		a := 2 * math.Pi * float64(i) / n
+		a := 2 * math.Pi * float64(i) / float64(n)
 		pts[i] = [2]float32{x + r*float32(math.Cos(a)), y + r*float32(math.Sin(a))}
 	}
 	c.wound(pts, ccw)
 }
 
-// strokePath adds a polyline of width w as segment quads with round joins.
-func (c *Canvas) strokePath(pts [][2]float32, w float32) {
+// chunkSide bounds, in device pixels, the box of one piece of a long
+// stroke: the rasterizer's cost is the area of the box it fills, so a
+// line across the canvas is filled in pieces along it, not as one box.
+const chunkSide = 96
+
+// strokePath adds a polyline of width w as segment quads, with round
+// joins and caps at pts[from:] (none when from is len(pts)).
+func (c *Canvas) strokePath(pts [][2]float32, w float32, from int) {
 	h := w / 2
 	for i := 0; i+1 < len(pts); i++ {
 		a, b := pts[i], pts[i+1]
@@ -148,9 +174,10 @@ func (c *Canvas) strokePath(pts [][2]float32, w float32) {
 			continue
 		}
 		nx, ny := -dy/l*h, dx/l*h
-		c.ring([][2]float32{{a[0] + nx, a[1] + ny}, {b[0] + nx, b[1] + ny}, {b[0] - nx, b[1] - ny}, {a[0] - nx, a[1] - ny}})
+		// Wound positively as it stands (ring would reverse it).
+		c.paths = append(c.paths, [][2]float32{{a[0] - nx, a[1] - ny}, {b[0] - nx, b[1] - ny}, {b[0] + nx, b[1] + ny}, {a[0] + nx, a[1] + ny}})
 	}
-	for _, p := range pts {
+	for _, p := range pts[min(from, len(pts)):] {
 		c.circle(p[0], p[1], h, false)
 	}
 }
@@ -160,25 +187,90 @@ func (c *Canvas) Stroke(ls orb.LineString, w float32, col color.Color) {
 	c.strokeDevice(c.device(ls), w, col)
 }
 
+// strokeDevice fills the stroke piece by piece (see chunkSide); within a
+// piece, quads wound alike clamp to opaque where they overlap.
 func (c *Canvas) strokeDevice(pts [][2]float32, w float32, col color.Color) {
-	// One pass: pieces wound alike clamp to opaque where they overlap.
-	c.strokePath(pts, w)
-	c.fill(col)
+	if len(pts) == 0 {
+		return
+	}
+	pts = densify(pts, chunkSide)
+	for start := 0; ; {
+		end := min(start+1, len(pts)-1) // a piece has one segment at least
+		x0, y0, x1, y1 := box2(pts[start], pts[end])
+		for end+1 < len(pts) {
+			p := pts[end+1]
+			nx0, ny0, nx1, ny1 := min(x0, p[0]), min(y0, p[1]), max(x1, p[0]), max(y1, p[1])
+			if nx1-nx0 > chunkSide || ny1-ny0 > chunkSide {
+				break
+			}
+			x0, y0, x1, y1, end = nx0, ny0, nx1, ny1, end+1
+		}
+		from := 0
+		switch {
+		case w <= 3:
+			from = len(pts) // a join of a line this thin is under a pixel
+		case start > 0:
+			from = 1 // the previous piece drew the join at pts[start]
+		}
+		c.strokePath(pts[start:end+1], w, from)
+		c.fill(col)
+		if end == len(pts)-1 {
+			return
+		}
+		start = end
+	}
 }
 
-func (c *Canvas) device(ls []orb.Point) [][2]float32 {
-	out := make([][2]float32, len(ls))
-	for i, p := range ls {
-		x, y := c.Px(p)
-		out[i] = [2]float32{x, y}
+// densify splits segments longer than d, so that no piece of a stroke
+// spans more than d.
+func densify(pts [][2]float32, d float32) [][2]float32 {
+	out := pts[:1:1]
+	for i := 1; i < len(pts); i++ {
+		a, b := pts[i-1], pts[i]
+		l := float32(math.Hypot(float64(b[0]-a[0]), float64(b[1]-a[1])))
+		for k, n := 1, int(l/d); k <= n; k++ {
+			t := float32(k) / float32(n+1)
+			out = append(out, [2]float32{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])})
+		}
+		out = append(out, b)
 	}
 	return out
 }
 
-// FillPolygon fills a polygon (outer ring and holes) in col.
-func (c *Canvas) FillPolygon(p orb.Polygon, col color.Color) {
-	for i, r := range p {
-		c.wound(c.device(r), i > 0)
+func box2(a, b [2]float32) (float32, float32, float32, float32) {
+	return min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])
+}
+
+// device projects points to device pixels, dropping those within half a
+// pixel of the last kept one: detail finer than a pixel costs time and
+// draws nothing (the last point is always kept).
+func (c *Canvas) device(ls []orb.Point) [][2]float32 {
+	out := make([][2]float32, 0, len(ls))
+	for i, p := range ls {
+		x, y := c.Px(p)
+		if n := len(out); n > 0 && i < len(ls)-1 {
+			q := out[n-1]
+			if dx, dy := x-q[0], y-q[1]; dx*dx+dy*dy < 0.25 {
+				continue
+			}
+		}
+		out = append(out, [2]float32{x, y})
+	}
+	return out
+}
+
+// FillPolygons fills polygons (outer rings and holes) in col in one
+// pass: polygons that touch share their edge without a seam.
+func (c *Canvas) FillPolygons(ps []orb.Polygon, col color.Color) {
+	for _, p := range ps {
+		for i, r := range p {
+			c.wound(c.device(r), i > 0)
+		}
 	}
 	c.fill(col)
+}
+
+// FillPolygon fills a polygon (outer ring and holes) in col.
+func (c *Canvas) FillPolygon(p orb.Polygon, col color.Color) {
+	c.FillPolygons([]orb.Polygon{p}, col)
 }

@@ -16,6 +16,9 @@ type Feature struct {
 	Geometry orb.Geometry
 	Status   domain.TrackingStatus
 	Approx   bool
+	// Reference marks a base layer's feature (a district, a development
+	// zone): drawn in grey under the rest, with no status.
+	Reference bool
 }
 
 // pointRadius is a marker's radius in CSS pixels.
@@ -24,12 +27,66 @@ const pointRadius = 7
 var white = color.NRGBA{255, 255, 255, 255}
 
 // Draw draws features: polygons first, then lines, then points on top.
+// Base layers' features (Reference) come first, in grey.
 func (c *Canvas) Draw(fs []Feature) {
-	for pass := 0; pass < 3; pass++ {
-		for _, f := range fs {
+	var status []Feature
+	var ref []orb.Geometry
+	for _, f := range fs {
+		if f.Reference {
+			ref = append(ref, f.Geometry)
+		} else {
+			status = append(status, f)
+		}
+	}
+	c.drawReference(ref)
+	c.drawAreas(status)
+	for pass := 1; pass < 3; pass++ {
+		for _, f := range status {
 			c.drawGeom(f, f.Geometry, pass)
 		}
 	}
+}
+
+// drawAreas draws the polygons, one status colour at a time and in one
+// pass each: a translucent fill, then a 2 px outline. Areas of one status
+// that overlap (often the same district, for several district-precision
+// sites) are drawn once, and the rasterizer covers each colour's box
+// once rather than each polygon's.
+func (c *Canvas) drawAreas(fs []Feature) {
+	byStatus := map[domain.TrackingStatus][]orb.Polygon{}
+	for _, f := range fs {
+		st := symbology.Of(f.Status).Status
+		byStatus[st] = appendPolygons(byStatus[st], f.Geometry)
+	}
+	for _, st := range symbology.Statuses() {
+		ps := byStatus[st.Status]
+		if len(ps) == 0 {
+			continue
+		}
+		c.FillPolygons(ps, Hex(st.Color, 56))
+		for _, p := range ps {
+			for _, r := range p {
+				pts := c.device(r)
+				c.strokePath(pts, 2*float32(c.Scale), len(pts))
+			}
+		}
+		c.fill(Hex(st.Color, 255))
+	}
+}
+
+// appendPolygons appends g's polygons (of a collection too) to ps.
+func appendPolygons(ps []orb.Polygon, g orb.Geometry) []orb.Polygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return append(ps, g)
+	case orb.MultiPolygon:
+		return append(ps, g...)
+	case orb.Collection:
+		for _, h := range g {
+			ps = appendPolygons(ps, h)
+		}
+	}
+	return ps
 }
 
 func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
@@ -54,17 +111,6 @@ func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
 		for _, l := range g {
 			c.drawGeom(f, l, pass)
 		}
-	case orb.Polygon:
-		if pass == 0 {
-			c.FillPolygon(g, Hex(st.Color, 56))
-			for _, r := range g {
-				c.Stroke(orb.LineString(r), 2*s, Hex(st.Color, 255))
-			}
-		}
-	case orb.MultiPolygon:
-		for _, p := range g {
-			c.drawGeom(f, p, pass)
-		}
 	case orb.Collection:
 		for _, p := range g {
 			c.drawGeom(f, p, pass)
@@ -75,7 +121,9 @@ func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
 // Symbol draws a status glyph centred on x, y (device pixels) of radius
 // r: the status's shape with a white edge, filled in the status colour,
 // hollow (a thick coloured outline, white inside) when approximate.
-// Rings (not started, unreported) are always drawn as outlines.
+// Rings (not started, unreported) are always drawn as outlines. Inside
+// is the status's mark (✓ → ! – ❚❚ ?), white on a filled glyph and in
+// the status colour in a hollow one.
 func (c *Canvas) Symbol(x, y, r float32, st symbology.Status, approx bool) {
 	col := Hex(st.Color, 255)
 	edge := r * 0.3
@@ -86,10 +134,12 @@ func (c *Canvas) Symbol(x, y, r float32, st symbology.Status, approx bool) {
 		c.ring(outline(r))
 		c.wound(outline(r-edge*1.3), true)
 		c.fill(col)
+		c.drawMark(x, y, r, 0.8, st.Status, col)
 		return
 	}
 	c.ring(outline(r))
 	c.fill(col)
+	c.drawMark(x, y, r, 1, st.Status, white)
 }
 
 // shape returns the outline of a glyph shape as a polygon.

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"os"
+	"strings"
+	"unicode"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
@@ -80,9 +83,47 @@ func TextWidth(face font.Face, s string) int {
 	return font.MeasureString(face, s).Ceil()
 }
 
-// Box fills a rectangle of device pixels in col, over what is there.
+// Box fills a rectangle of device pixels in col, over what is there
+// (pixel-aligned: no rasterizer needed).
 func (c *Canvas) Box(r image.Rectangle, col color.Color) {
-	x0, y0, x1, y1 := float32(r.Min.X), float32(r.Min.Y), float32(r.Max.X), float32(r.Max.Y)
-	c.ring([][2]float32{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}})
-	c.fill(col)
+	draw.Draw(c.Img, r, image.NewUniform(col), image.Point{}, draw.Over)
+}
+
+// Wrap breaks s into lines no wider than maxW device pixels: after a
+// space or punctuation, or between two CJK characters; a piece with no
+// break wider than maxW is cut where it overflows.
+func Wrap(face font.Face, s string, maxW int) []string {
+	var lines []string
+	rs := []rune(s)
+	for len(rs) > 0 {
+		if TextWidth(face, string(rs)) <= maxW {
+			lines = append(lines, strings.TrimSpace(string(rs)))
+			break
+		}
+		cut, fit := 0, 0
+		for i := 1; i <= len(rs); i++ {
+			if TextWidth(face, string(rs[:i])) > maxW {
+				break
+			}
+			fit = i
+			if i < len(rs) && breakAfter(rs[i-1], rs[i]) {
+				cut = i
+			}
+		}
+		if cut == 0 {
+			cut = max(fit, 1)
+		}
+		lines = append(lines, strings.TrimSpace(string(rs[:cut])))
+		rs = []rune(strings.TrimLeft(string(rs[cut:]), " "))
+	}
+	return lines
+}
+
+// breakAfter reports whether a line may end between a and b.
+func breakAfter(a, b rune) bool {
+	if strings.ContainsRune(" ,;:·，；：、。)）", a) {
+		return true
+	}
+	cjk := func(r rune) bool { return unicode.Is(unicode.Han, r) }
+	return (cjk(a) || cjk(b)) && !strings.ContainsRune(",;:·，；：、。)）", b)
 }

@@ -795,6 +795,7 @@ func TestMapInBrowser(t *testing.T) {
 
 	// "I need a picture": the view as a PNG at a size of the reporter's own.
 	t.Run("picture", func(t *testing.T) { testPicture(t, ctx, base) })
+	t.Run("share", func(t *testing.T) { testShare(t, ctx, base) })
 
 	// An embed is a first visit too: a new browser, nothing cached.
 	t.Run("embed first load transfer", func(t *testing.T) {

@@ -10,7 +10,7 @@
 // status.js); the plan's expectation is shown beside it, never as a fact.
 // State (view, layers, date, project, status filter, language) lives in the URL hash;
 // #…&embed=1 shows the bare map for an <iframe> (see embed.js). The
-// "图片 / Picture" dialog downloads the view as a PNG (see picture.js).
+// "图片 / Picture" dialog downloads the server's static map of the view (see picture.js).
 
 import L from './leaflet-setup.js'
 import './style.css'
@@ -27,6 +27,7 @@ import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens }
 import { isEmbedView, pageURL, badgeHTML } from './embed.js'
 import { embedDialog } from './embeddialog.js'
 import { pictureDialog } from './picturedialog.js'
+import { shareButton } from './share.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
@@ -89,10 +90,8 @@ let filterCtl = null
 let attribution = ''
 let openPop = null
 let playing = false
-// basemap is the tile layer (null without one); picturing is true while
-// the map is resized off screen for a picture.
+// basemap is the tile layer (null without one).
 let basemap = null
-let picturing = false
 
 // ---------- boot ----------
 
@@ -655,7 +654,7 @@ function choosePlan(id) {
 }
 
 function updateHash() {
-  if (!S.ready || !map || picturing) return
+  if (!S.ready || !map) return
   const hash = formatHash(currentState())
   if (hash !== location.hash && !EMBED) history.replaceState(history.state, '', location.pathname + location.search + hash)
   if (badge) {
@@ -694,16 +693,11 @@ const pictureDlg = pictureDialog({
   date: () => S.date,
   year: () => S.year,
   plan: () => S.plan,
-  map: () => map,
-  basemap: () => basemap,
-  basemapAttribution: () => (S.config.basemap || {}).attribution,
-  legendEl: () => legend && legend.getContainer(),
-  // The footer says how to read the statuses (and names a filter).
-  note: () => [t('statusNote'), S.filter ? t('filterOn')(t('scoreLabels')[S.filter]) : ''].filter(Boolean).join(' '),
-  setPicturing: (on) => {
-    picturing = on
-  },
+  layers: () => S.collections.map((c) => c.id).filter((id) => S.on.has(id)),
+  bounds: () => map.getBounds().toBBoxString().split(',').map(Number),
 })
+
+const shareBtn = shareButton({ ready: () => S.ready && !EMBED, updateHash: () => updateHash(), hash: () => formatHash({ ...currentState(), embed: false }) })
 
 function renderBadge() {
   if (!badge) return
@@ -741,6 +735,7 @@ function switchLang(l) {
   renderFilterControl()
   embedDlg.render()
   pictureDlg.render()
+  shareBtn.render()
   renderPlans()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
@@ -821,6 +816,7 @@ function wireStatic() {
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
   embedDlg.wire()
   pictureDlg.wire()
+  shareBtn.wire()
   $('#pm-notice button').addEventListener('click', hideNotice)
 
   const slider = $('#pm-slider')

@@ -1,13 +1,14 @@
 // The 图片 / Picture dialog: a size (a preset or typed), with or without
-// the legend, then makePicture (picture.js) and a download. The dialog
-// keeps its own state (the size chosen); the page is reached through app:
-// { ready(), updateHash(), currentState(), date(), year(), plan(), map(),
-// basemap(), basemapAttribution(), legendEl(), note(), setPicturing(on) }.
+// the legend, then the server's static map of the current view
+// (picture.js) and a download. The dialog keeps its own state (the size
+// chosen); the page is reached through app: { ready(), updateHash(),
+// currentState(), date(), year(), plan(), layers(), bounds() }.
 
 import { t } from './i18n.js'
 import { esc } from './util.js'
 import { planName } from './embed.js'
-import { PRESETS, parseSide, pictureName, textOf, makePicture } from './picture.js'
+import { lang } from './i18n.js'
+import { PRESETS, parseSide, pictureName, staticSize, staticURL, fetchPicture } from './picture.js'
 import { wireDialog } from './dialog.js'
 
 const $ = (sel) => document.querySelector(sel)
@@ -101,17 +102,6 @@ export function pictureDialog(app) {
     return { w, h }
   }
 
-  // basemapShown reports whether tiles are on the map now: a basemap is
-  // configured, the map is not in its offline look, and tiles have loaded
-  // (tiles that never arrive, as with no network, leave the picture without).
-  function basemapShown() {
-    const basemap = app.basemap()
-    const map = app.map()
-    if (!basemap || !map.hasLayer(basemap) || map.getContainer().classList.contains('pm-offline')) return false
-    const pane = basemap.getContainer()
-    return !!pane && !!pane.querySelector('.leaflet-tile-loaded')
-  }
-
   async function run() {
     if (busy) return
     picMessage('#pm-pic-note', '')
@@ -130,50 +120,48 @@ export function pictureDialog(app) {
     dlg.setAttribute('aria-busy', 'true')
     $('#pm-pic-status').textContent = t('pictureBusy')
     busy = true
-    app.setPicturing(true)
     const st = app.currentState()
-    let res
+    const ask = staticSize(size.w, size.h)
+    const src = staticURL({
+      layers: app.layers(),
+      bounds: app.bounds(),
+      size: ask.size,
+      scale: ask.scale,
+      date: st.date,
+      lang: lang(),
+      plan: st.plan,
+      title: planName(app.plan()),
+      legend: pic.legend,
+      status: st.status,
+    })
+    let blob
     try {
-      res = await makePicture({
-        map: app.map(),
-        width: size.w,
-        height: size.h,
-        name: planName(app.plan()),
-        date: app.date(),
-        note: app.note(),
-        attribution: textOf(t('attribution')),
-        basemapAttribution: textOf(app.basemapAttribution()),
-        tileLayer: basemapShown() ? app.basemap() : null,
-        legend: pic.legend,
-        legendEl: app.legendEl(),
-      })
+      blob = await fetchPicture(src)
     } catch (e) {
-      console.error(e)
       $('#pm-pic-status').textContent = ''
       picMessage('#pm-pic-error', t('pictureFailed')((e && e.message) || String(e)))
       return
     } finally {
       busy = false
-      app.setPicturing(false)
       make.removeAttribute('aria-disabled')
       dlg.removeAttribute('aria-busy')
-      app.updateHash()
     }
-    const name = pictureName(app.year(), st.date, size.w, size.h)
+    const { w, h } = ask.out
+    const name = pictureName(app.year(), st.date, w, h)
     if (url) URL.revokeObjectURL(url)
-    url = URL.createObjectURL(res.blob)
+    url = URL.createObjectURL(blob)
     const link = $('#pm-pic-link')
     link.href = url
     link.download = name
     link.title = name
-    link.dataset.width = String(size.w)
-    link.dataset.height = String(size.h)
+    link.dataset.width = String(w)
+    link.dataset.height = String(h)
+    link.dataset.src = src
     const img = $('#pm-pic-preview')
     img.src = url
-    img.alt = `${planName(app.plan())} · ${t('dataDate')} ${st.date} (${size.w}×${size.h})`
+    img.alt = `${planName(app.plan())} · ${t('dataDate')} ${st.date} (${w}×${h})`
     $('#pm-pic-result').hidden = false
-    if (res.fellBack) picMessage('#pm-pic-note', t('pictureNoTiles'))
-    $('#pm-pic-status').textContent = t('pictureDone')(name, size.w, size.h)
+    $('#pm-pic-status').textContent = t('pictureDone')(name, w, h)
     link.click()
   }
 
