@@ -1,0 +1,160 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"projectmap/internal/domain"
+)
+
+// tileDocLayers are the layers the TileJSON and style tests describe:
+// points, lines and a base layer of areas.
+const tileDocLayers = "schools,metro-lines,districts"
+
+// matchJSONGolden compares a JSON body, pretty-printed, with the server's
+// URL and the state version replaced, with testdata/tiles/name; -update
+// rewrites it. Both stores share one golden: they describe alike.
+func matchJSONGolden(t *testing.T, name string, body []byte, srvURL, version string) {
+	t.Helper()
+	body = bytes.ReplaceAll(body, []byte(srvURL), []byte("http://projectmap.test"))
+	if version != "" {
+		body = bytes.ReplaceAll(body, []byte(`"`+version+`"`), []byte(`"VERSION"`))
+		body = bytes.ReplaceAll(body, []byte("v="+url.QueryEscape(version)), []byte("v=VERSION"))
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, body, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join("testdata", "tiles", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, pretty.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
+		t.Errorf("response differs from %s (-want +got):\n%s", file, diff)
+	}
+}
+
+type tileJSON struct {
+	TileJSON     string     `json:"tilejson"`
+	Tiles        []string   `json:"tiles"`
+	Bounds       [4]float64 `json:"bounds"`
+	VectorLayers []struct {
+		ID     string            `json:"id"`
+		Fields map[string]string `json:"fields"`
+	} `json:"vector_layers"`
+}
+
+func TestTileJSON(t *testing.T) {
+	for _, st := range testStores(t) {
+		t.Run(st.name, func(t *testing.T) {
+			srv := newServer(t, st.store)
+			version, ok, err := st.store.(domain.StateVersioned).StateVersion(t.Context())
+			if err != nil || !ok || version == "" {
+				t.Fatalf("state version %q %v %v", version, ok, err)
+			}
+			for _, c := range []struct{ path, golden string }{
+				{"/tiles/" + tileDocLayers + ".json?asof=2024-07-01", "tilejson.golden.json"},
+				{"/tiles/" + tileDocLayers + ".json?asof=2024-07-01&format=png", "tilejson-png.golden.json"},
+				{"/styles/" + tileDocLayers + ".json?asof=2024-07-01", "style.golden.json"},
+			} {
+				r := get(t, srv, c.path)
+				if r.status != 200 || r.header.Get("Content-Type") != "application/json" || r.header.Get("Cache-Control") != "no-cache" {
+					t.Fatalf("%s: %d %q %q: %s", c.path, r.status, r.header.Get("Content-Type"), r.header.Get("Cache-Control"), r.body)
+				}
+				if strings.HasPrefix(c.golden, "tilejson") {
+					checkTileJSON(t, c.path, decode[tileJSON](t, r), version)
+				}
+				matchJSONGolden(t, c.golden, r.body, srv.URL, version)
+			}
+		})
+	}
+}
+
+// checkTileJSON: one tile URL naming the plan, the date and the store's
+// version; bounds that hold every layer's extent; a vector layer per
+// collection, named by its id.
+func checkTileJSON(t *testing.T, path string, doc tileJSON, version string) {
+	t.Helper()
+	if doc.TileJSON != "3.0.0" || len(doc.Tiles) != 1 {
+		t.Fatalf("%s: tilejson %q, tiles %v", path, doc.TileJSON, doc.Tiles)
+	}
+	u, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0").Replace(doc.Tiles[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if q.Get("v") != version || q.Get("plan") != "xian-2024" || q.Get("asof") != "2024-07-01" {
+		t.Errorf("%s: tile URL %s: want v=%s, plan and asof", path, doc.Tiles[0], version)
+	}
+	if b := doc.Bounds; b[0] > 108.222 || b[1] > 33.7 || b[2] < 109.38 || b[3] < 34.74 {
+		t.Errorf("%s: bounds %v do not hold the layers", path, b)
+	}
+	if strings.Contains(path, "format=png") {
+		if !strings.Contains(u.Path, "/tiles/"+tileDocLayers+"/0/0/0.png") || len(doc.VectorLayers) != 0 {
+			t.Errorf("%s: raster tile URL %s, %d vector layers", path, doc.Tiles[0], len(doc.VectorLayers))
+		}
+		return
+	}
+	if u.Path != "/ogc/tiles/WebMercatorQuad/0/0/0" || q.Get("collections") != tileDocLayers {
+		t.Errorf("%s: tile URL %s", path, doc.Tiles[0])
+	}
+	var ids []string
+	for _, l := range doc.VectorLayers {
+		ids = append(ids, l.ID)
+		if l.Fields["status"] == "" || l.Fields["precision"] == "" {
+			t.Errorf("%s: layer %s lacks status or precision: %v", path, l.ID, l.Fields)
+		}
+	}
+	if strings.Join(ids, ",") != tileDocLayers {
+		t.Errorf("%s: vector layers %v", path, ids)
+	}
+}
+
+// TestTileJSONErrors: bad layers, parameters and paths name what is wrong.
+func TestTileJSONErrors(t *testing.T) {
+	srv := newServer(t, testStores(t)[0].store)
+	for _, c := range []struct {
+		path   string
+		status int
+		param  string
+	}{
+		{"/tiles/nosuch.json", 400, "layers"},
+		{"/tiles/.json", 400, "layers"},
+		{"/tiles/schools,schools.json", 400, "layers"},
+		{"/styles/schools,nosuch.json", 400, "layers"},
+		{"/tiles/schools.json?format=svg", 400, "format"},
+		{"/styles/schools.json?format=png", 400, "format"},
+		{"/tiles/schools.json?asof=2024-13-01", 400, "asof"},
+		{"/styles/schools.json?plan=nosuch", 400, "plan"},
+		{"/tiles/schools.json?color=red", 400, "color"},
+		{"/tiles/schools", 404, ""},
+		{"/styles/schools.geojson", 404, ""},
+	} {
+		r := get(t, srv, c.path)
+		if r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.path, r.status, r.body, c.status)
+			continue
+		}
+		if c.param != "" {
+			if e := decode[struct{ Param string }](t, r); e.Param != c.param {
+				t.Errorf("%s: names %q, want %q: %s", c.path, e.Param, c.param, r.body)
+			}
+		}
+	}
+}
