@@ -73,6 +73,15 @@ func startServer(t *testing.T) string {
 // startServerWith serves the real handler with a basemap on 127.0.0.1:0.
 func startServerWith(t *testing.T, basemap api.Basemap) string {
 	t.Helper()
+	srv := httptest.NewServer(appHandler(t, basemap)) // listens on 127.0.0.1:0
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// appHandler is the real handler over the embedded data and the built
+// front end.
+func appHandler(t *testing.T, basemap api.Basemap) http.Handler {
+	t.Helper()
 	if _, err := fs.Stat(web.Dist, "dist/app.js"); err != nil {
 		msg := "web/dist/app.js is not built; run `make web` (cd web && npm ci && npm run build) first"
 		if os.Getenv("CI") == "true" {
@@ -88,20 +97,18 @@ func startServerWith(t *testing.T, basemap api.Basemap) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Config{
+	return api.New(api.Config{
 		Store:   memstore.New(ds),
 		Basemap: basemap,
 		Web:     webFS,
 		Now:     func() time.Time { return today },
 	})
-	srv := httptest.NewServer(h) // listens on 127.0.0.1:0
-	t.Cleanup(srv.Close)
-	return srv.URL
 }
 
 // browser starts a fresh headless Chromium (its own profile, so no cache)
-// and returns a tab context; JavaScript exceptions are collected.
-func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
+// and returns a tab context; JavaScript exceptions are collected. extra
+// options are added to (or override) the allocator's.
+func browser(t *testing.T, exe string, extra ...chromedp.ExecAllocatorOption) (context.Context, *jsErrors) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
@@ -119,6 +126,7 @@ func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
