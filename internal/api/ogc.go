@@ -23,6 +23,14 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 }
 
 func (s *server) landing(c echo.Context) error {
@@ -32,12 +40,14 @@ func (s *server) landing(c echo.Context) error {
 	b := base(c)
 	return writeJSON(c, mediaJSON, map[string]any{
 		"title":       "projectmap — 西安市2024年为民实事 / Xi'an 2024 livelihood projects",
-		"description": "Where each project of the plan is and how far along it is. OGC API – Features, Part 1: Core.",
+		"description": "Where each project of the plan is and how far along it is. OGC API – Features, Part 1: Core, and OGC API – Tiles (Mapbox Vector Tiles).",
 		"links": []link{
 			{b + "/ogc", "self", mediaJSON, "this document"},
 			{b + "/ogc/api", "service-desc", mediaOpenAPI, "the API definition (OpenAPI 3.0)"},
 			{b + "/ogc/conformance", "conformance", mediaJSON, "conformance classes"},
 			{b + "/ogc/collections", "data", mediaJSON, "the collections"},
+			{b + "/ogc/tiles", relTilesets, mediaJSON, "vector tiles of the collections (OGC API – Tiles)"},
+			{b + "/ogc/tileMatrixSets", relSchemes, mediaJSON, "tile matrix sets"},
 		},
 	})
 }
@@ -91,6 +101,7 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 		Links: []link{
 			{b + "/ogc/collections/" + info.ID + suffix, "self", mediaJSON, info.TitleEN},
 			{b + "/ogc/collections/" + info.ID + "/items" + suffix, "items", mediaGeoJSON, info.TitleEN + " (GeoJSON)"},
+			{b + "/ogc/collections/" + info.ID + "/tiles" + suffix, relTilesets, mediaJSON, info.TitleEN + " (vector tiles)"},
 		},
 	}
 	if doc.Category == 0 {

@@ -123,7 +123,7 @@ func (s *server) rasterTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noCache(c)
+	s.cacheForVersion(c, q.Get("v"))
 	// A symbol drawn near the edge spills into the next tile: look that
 	// far beyond it.
 	b := tile.Bound()

@@ -189,7 +189,7 @@ func (s *server) staticMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	noCache(c)
+	s.cacheForVersion(c, q.Get("v"))
 	var out bytes.Buffer
 	if err := png.Encode(&out, img); err != nil {
 		return err

@@ -71,6 +71,7 @@ func routes(e *echo.Echo, s *server) {
 	e.POST("/api/tokens/:id/revoke", s.revokeToken, append(admin, write[1])...)
 
 	rasterRoutes(get, s)
+	mvtRoutes(get, s)
 	tileDocRoutes(get, s)
 	get(embedPath, s.embedView)
 	get("/*", s.web)

@@ -152,7 +152,8 @@ type server struct {
 	cache versionCache // answers computed from the plan data alone
 	// respCache keeps whole responses by state version; nil when off.
 	respCache   *responseCache
-	gzipWriters sync.Pool // *gzip.Writer
+	points      pointIndexes // point layers indexed for vector tiles (mvt_index.go)
+	gzipWriters sync.Pool    // *gzip.Writer
 	buffers     bufferPool
 	// fonts parses the system CJK font once, at the first static map:
 	// parsing it took about a quarter of each render.

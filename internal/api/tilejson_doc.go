@@ -1,12 +1,12 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"projectmap/internal/domain"
-	"projectmap/internal/symbology"
 )
 
 // mediaTileJSON is how TileJSON and style documents are sent.
@@ -34,25 +34,6 @@ type vectorLayer struct {
 	Fields      map[string]string `json:"fields"`
 	MinZoom     int               `json:"minzoom"`
 	MaxZoom     int               `json:"maxzoom"`
-}
-
-// tileFields describes the properties every feature of a tile carries.
-var tileFields = map[string]string{
-	"id":        "String: the feature's id, as in /ogc/collections/{layer}/items/{id}",
-	"name":      "String: the site's name (Chinese)",
-	"name_en":   "String: the site's name (English)",
-	"project":   "Number: the plan's project number (absent on base layers)",
-	"district":  "String: the district the site is in",
-	"status":    "String: tracking status on asof: completed, on_track, behind, not_started, suspended, unreported (no report yet)",
-	"progress":  "Number: progress on asof, 0..1",
-	"precision": "String: how well the place is known: exact, street, approximate, town, district, zone (town, district and zone are drawn hollow)",
-}
-
-// cellFields describes the properties of an aggregated cell, which
-// stands for many points of a dense layer at low zoom.
-var cellFields = map[string]string{
-	"aggregated": "Boolean: true on a cell that stands for several points (dense point layers at low zoom)",
-	"count":      "Number: the points the cell stands for",
 }
 
 // tileJSON serves /tiles/{layers}.json: the vector tiles of the layers
@@ -93,15 +74,10 @@ func (s *server) tileJSONOf(c echo.Context, sc tileScope, raster bool) tileJSOND
 	doc.MaxZoom = vectorMaxZoom
 	for _, l := range sc.layers {
 		fields := map[string]string{}
-		for k, v := range tileFields {
-			fields[k] = v
-		}
-		if hasPoints(l) {
-			for k, v := range cellFields {
-				fields[k] = v
-			}
-			for _, st := range symbology.Statuses() {
-				fields["n_"+string(st.Status)] = "Number: of an aggregated cell, the points whose status is " + string(st.Status)
+		for k, v := range tileFields() {
+			cell := k == "count" || k == "aggregated" || strings.HasPrefix(k, "n_")
+			if d, ok := v.(map[string]any); ok && (!cell || hasPoints(l)) {
+				fields[k] = fmt.Sprintf("%v: %v", d["type"], d["description"])
 			}
 		}
 		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+	"sync"
+
+	"projectmap/internal/domain"
+	"projectmap/internal/tiles"
+)
+
+// maxPointIndexes bounds the point indexes kept at one state version
+// (one per plan, point layer and date asked for); past it they are all
+// dropped and built again as asked.
+const maxPointIndexes = 8
+
+// pointIndexes keeps, per state version, an in-memory index of each point
+// layer asked for in a tile (plan, layer, asof), with every site's tile
+// properties and status computed once: point tiles, sparse or dense, are
+// then cut without a store query. A version that moves (an import, a
+// report, a retraction) drops them all.
+type pointIndexes struct {
+	mu      sync.Mutex
+	version string
+	entries map[string]*pointEntry
+}
+
+type pointEntry struct {
+	done chan struct{}
+	ix   *pointLayer
+	err  error
+}
+
+// pointLayer is one point layer's index and the sites it points at.
+type pointLayer struct {
+	ix    *tiles.Index
+	sites []tileSite
+}
+
+// tileSite is what a point feature carries (tileProps), kept small.
+type tileSite struct {
+	site   domain.Site
+	status domain.TrackingStatus
+	report *domain.Report
+}
+
+// pointIndex returns the index of a point layer on asof, nil when the
+// store cannot name its state version (nothing may then be kept).
+func (s *server) pointIndex(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date) (*pointLayer, error) {
+	vs, ok := s.cfg.Store.(domain.StateVersioned)
+	if !ok {
+		return nil, nil
+	}
+	v, ok, err := vs.StateVersion(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	key := p.ID + "\x00" + l.ID + "\x00" + asof.String()
+	e, lead := s.points.claim(v, key)
+	if e == nil {
+		return nil, nil
+	}
+	if lead {
+		e.ix, e.err = s.buildPointLayer(ctx, p, l, asof)
+		close(e.done)
+		if e.err != nil {
+			s.points.forget(v, key)
+		}
+		return e.ix, e.err
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if e.err != nil {
+		return s.buildPointLayer(ctx, p, l, asof)
+	}
+	return e.ix, nil
+}
+
+func (pi *pointIndexes) claim(v, key string) (*pointEntry, bool) {
+	pi.mu.Lock()
+	defer pi.mu.Unlock()
+	if pi.entries == nil || pi.version != v || len(pi.entries) >= maxPointIndexes && pi.entries[key] == nil {
+		pi.version, pi.entries = v, map[string]*pointEntry{}
+	}
+	if e := pi.entries[key]; e != nil {
+		return e, false
+	}
+	e := &pointEntry{done: make(chan struct{})}
+	pi.entries[key] = e
+	return e, true
+}
+
+func (pi *pointIndexes) forget(v, key string) {
+	pi.mu.Lock()
+	defer pi.mu.Unlock()
+	if pi.version == v {
+		delete(pi.entries, key)
+	}
+}
+
+// buildPointLayer reads the whole layer once, with its reports on asof.
+func (s *server) buildPointLayer(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date) (*pointLayer, error) {
+	page, err := s.cfg.Store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: l.ID, AsOf: asof})
+	if err != nil {
+		return nil, err
+	}
+	return newPointLayer(newLookup(p, nil, nil), page, asof), nil
+}
+
+// newPointLayer indexes the located points of a page of sites.
+func newPointLayer(look *lookup, page domain.SitePage, asof domain.Date) *pointLayer {
+	pl := &pointLayer{}
+	var pts []tiles.Point
+	for i, site := range page.Sites {
+		g, isPoint := pointOf(site)
+		if !isPoint {
+			continue
+		}
+		var r *domain.Report
+		if i < len(page.Reports) {
+			r = page.Reports[i]
+		}
+		st := siteStatus(look, site, r, asof)
+		pts = append(pts, tiles.Point{At: g, Class: statusClass(st), Ref: len(pl.sites)})
+		pl.sites = append(pl.sites, tileSite{site: site, status: st, report: r})
+	}
+	pl.ix = tiles.NewIndex(pts)
+	return pl
+}

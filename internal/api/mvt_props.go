@@ -1,0 +1,77 @@
+package api
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"projectmap/internal/domain"
+	"projectmap/internal/tiles"
+)
+
+// tileStatuses are the tracking statuses in the order of their class in
+// a point index, and of the n_<status> counts of an aggregated feature.
+var tileStatuses = [...]domain.TrackingStatus{
+	domain.TrackCompleted, domain.TrackOnTrack, domain.TrackBehind,
+	domain.TrackNotStarted, domain.TrackSuspended, domain.TrackUnreported,
+}
+
+func statusClass(st domain.TrackingStatus) uint8 {
+	for i, s := range tileStatuses {
+		if s == st {
+			return uint8(i)
+		}
+	}
+	return uint8(len(tileStatuses) - 1)
+}
+
+// pointOf is a located site's point, when it is one.
+func pointOf(site domain.Site) (orb.Point, bool) {
+	p, ok := site.Geometry.(orb.Point)
+	return p, ok && site.Located()
+}
+
+// tileProps are the properties of a site's feature in a vector tile:
+// id, name, name_en (when there is one), project (0 omitted: base
+// layers), district, status on the tile's date, progress (the reported
+// per cent, omitted with no report) and precision.
+func tileProps(t tileSite) geojson.Properties {
+	s := t.site
+	props := geojson.Properties{"id": s.ID, "name": s.Name, "status": string(t.status), "precision": string(s.Precision)}
+	if s.NameEN != "" {
+		props["name_en"] = s.NameEN
+	}
+	if s.Project != 0 {
+		props["project"] = s.Project
+	}
+	if s.District != "" {
+		props["district"] = s.District
+	}
+	if t.report != nil {
+		props["progress"] = math.Round(t.report.Progress*1000) / 10
+	}
+	return props
+}
+
+// aggregateProps are the properties of one cell of an aggregated tile.
+func aggregateProps(c tiles.Cell) geojson.Properties {
+	props := geojson.Properties{"count": c.Count, "aggregated": true}
+	for i, st := range tileStatuses {
+		props["n_"+string(st)] = c.ByClass[i]
+	}
+	return props
+}
+
+// aggregation describes, in tileset metadata, how dense point layers are
+// drawn at low zoom.
+func aggregation() map[string]any {
+	props := []string{"count", "aggregated"}
+	for _, st := range tileStatuses {
+		props = append(props, "n_"+string(st))
+	}
+	return map[string]any{
+		"threshold": aggregateThreshold, "grid": aggregateGrid, "properties": props,
+		"description": "A tile that would hold more than threshold points of one layer (counted in the tile itself, without its buffer) holds instead one point per non-empty cell of a grid×grid division of the tile, at the mean position of the cell's points, with count (the points in the cell), aggregated=true and n_<status>, the points of each tracking status on the tile's date, which add up to count. Each point is counted in exactly one tile of a zoom.",
+	}
+}
