@@ -54,6 +54,7 @@ func (s *server) styleOf(c echo.Context, sc tileScope) oa {
 		},
 		"center":  []float64{c0[0], c0[1]},
 		"zoom":    c0[2],
+		"sprite":  base(c) + spritePath,
 		"sources": sources,
 		"layers":  layers,
 	}
@@ -151,27 +152,25 @@ func lineLayers(l domain.LayerInfo) []oa {
 	}
 }
 
-// pointRadius is a marker's radius in CSS pixels, edge included, as the
-// raster tiles draw it.
-const pointRadius = 7
-
-// pointLayers draws sites as status-coloured discs with a white edge
-// (hollow: white with a status-coloured ring), and the aggregated cells
-// of a dense layer as discs sized by count, coloured by the status most
-// of their points have.
+// pointLayers draws sites as the status's symbol from the sprite (its
+// shape in its colour with a white edge; hollow: a ring of its colour,
+// white inside), and the aggregated cells of a dense layer as discs sized
+// by count, coloured by the status most of their points have.
 func pointLayers(l domain.LayerInfo) []oa {
 	if !hasPoints(l) {
 		return nil
 	}
 	cell := []any{"==", []any{"get", "aggregated"}, true}
-	h := hollow()
+	var known []any
+	for _, st := range symbology.Statuses() {
+		known = append(known, string(st.Status))
+	}
+	status := []any{"match", []any{"get", "status"}, known, []any{"get", "status"}, string(domain.TrackUnreported)}
+	icon := []any{"concat", "pm-", status, []any{"case", hollow(), "-hollow", ""}}
 	return []oa{
-		layerOf(l, "points", "circle", []any{"all", geometryIs("Point"), []any{"!", cell}}, nil, oa{
-			"circle-radius":       []any{"case", h, pointRadius - 2.5, pointRadius - 1.5},
-			"circle-color":        []any{"case", h, "#ffffff", statusColour()},
-			"circle-stroke-color": []any{"case", h, statusColour(), "#ffffff"},
-			"circle-stroke-width": []any{"case", h, 2.5, 1.5},
-		}),
+		layerOf(l, "points", "symbol", []any{"all", geometryIs("Point"), []any{"!", cell}}, oa{
+			"icon-image": icon, "icon-allow-overlap": true, "icon-ignore-placement": true, "icon-padding": 0,
+		}, oa{}),
 		layerOf(l, "cells", "circle", []any{"all", geometryIs("Point"), cell}, nil, oa{
 			"circle-radius": []any{"interpolate", []any{"linear"}, []any{"sqrt", []any{"coalesce", []any{"get", "count"}, 1}},
 				1, 8, 10, 14, 100, 28},

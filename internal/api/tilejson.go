@@ -13,11 +13,13 @@ import (
 )
 
 // tileDocRoutes registers the TileJSON documents and MapLibre styles:
-// /tiles/{layers}.json and /styles/{layers}.json. The raster tiles'
-// /tiles/:layers/:z/:x/:y has four segments; these have one.
+// /tiles/{layers}.json and /styles/{layers}.json, and the styles' sprite.
+// The raster tiles' /tiles/:layers/:z/:x/:y has four segments; these have
+// one.
 func tileDocRoutes(get func(string, echo.HandlerFunc, ...echo.MiddlewareFunc), s *server) {
 	get("/tiles/:layers", s.tileJSON)
 	get("/styles/:layers", s.style)
+	get("/styles/sprite/:file", s.sprite)
 }
 
 // Zoom range advertised by the documents. Vector tiles stop at

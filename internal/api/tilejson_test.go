@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/symbology"
 )
 
 // tileDocLayers are the layers the TileJSON and style tests describe:
@@ -155,6 +156,47 @@ func TestTileJSONErrors(t *testing.T) {
 			if e := decode[struct{ Param string }](t, r); e.Param != c.param {
 				t.Errorf("%s: names %q, want %q: %s", c.path, e.Param, c.param, r.body)
 			}
+		}
+	}
+}
+
+// TestSprite: the styles' sprite holds, at 1x and 2x, a symbol for every
+// icon name the style's points can ask for (pm-<status>, pm-<status>-hollow),
+// drawn by internal/render as the raster tiles draw them.
+func TestSprite(t *testing.T) {
+	srv := newServer(t, testStores(t)[0].store)
+	for _, c := range []struct {
+		suffix string
+		ratio  int
+	}{{"", 1}, {"@2x", 2}} {
+		index := decode[map[string]struct{ X, Y, Width, Height, PixelRatio int }](t, get(t, srv, "/styles/sprite/symbols"+c.suffix+".json"))
+		r := get(t, srv, "/styles/sprite/symbols"+c.suffix+".png")
+		if r.status != 200 || r.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("sprite%s: %d %s", c.suffix, r.status, r.body)
+		}
+		img := decodePNG(t, r.body)
+		for _, st := range symbology.Statuses() {
+			for _, name := range []string{"pm-" + string(st.Status), "pm-" + string(st.Status) + "-hollow"} {
+				ic, ok := index[name]
+				if !ok || ic.PixelRatio != c.ratio || ic.Width != 24*c.ratio || ic.X+ic.Width > img.Bounds().Dx() || ic.Y+ic.Height > img.Bounds().Dy() {
+					t.Errorf("sprite%s: icon %s %+v (sheet %v)", c.suffix, name, ic, img.Bounds())
+					continue
+				}
+				// Its centre is its colour (solid) or white (hollow, rings).
+				_, _, _, a := img.At(ic.X+ic.Width/2, ic.Y+ic.Height/2).RGBA()
+				if a>>8 < 250 {
+					t.Errorf("sprite%s: icon %s is transparent at its centre", c.suffix, name)
+				}
+			}
+		}
+		if len(index) != 2*len(symbology.Statuses()) {
+			t.Errorf("sprite%s: %d icons", c.suffix, len(index))
+		}
+		matchGolden(t, "sprite"+strings.ReplaceAll(c.suffix, "@", "-")+".png", r.body)
+	}
+	for path, status := range map[string]int{"/styles/sprite/symbols.svg": 404, "/styles/sprite/symbols.png?x=1": 400} {
+		if r := get(t, srv, path); r.status != status {
+			t.Errorf("%s: %d, want %d", path, r.status, status)
 		}
 	}
 }
