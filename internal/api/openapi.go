@@ -64,6 +64,9 @@ func (s *server) openAPI(c echo.Context) error {
 			"responses": geoResp("a GeoJSON Feature"),
 		}},
 	}
+	for k, v := range tilePaths(collectionID) {
+		paths[k] = v
+	}
 	for k, v := range apiPaths(base(c)) {
 		paths[k] = v
 	}

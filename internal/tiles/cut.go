@@ -22,6 +22,9 @@ func Cut(g orb.Geometry, t Tile, extent, buffer int) orb.Geometry {
 		x, y := Project(p)
 		return orb.Point{(x - x0) * k, (y0 - y) * k}
 	}
+	// Lines and polygons are snapped, clipped, then snapped again (the
+	// points where they leave the box), as ST_AsMVTGeom does.
+	grid := func(p orb.Point) orb.Point { return snap(proj(p)) }
 	box := orb.Bound{Min: orb.Point{-float64(buffer), -float64(buffer)}, Max: orb.Point{float64(extent + buffer), float64(extent + buffer)}}
 	switch g := g.(type) {
 	case orb.Point:
@@ -39,19 +42,19 @@ func Cut(g orb.Geometry, t Tile, extent, buffer int) orb.Geometry {
 		}
 		return single(out)
 	case orb.LineString:
-		return cutLines(clip.MultiLineString(box, mapLine(g, proj)))
+		return cutLines(clip.MultiLineString(box, mapLine(g, grid)))
 	case orb.MultiLineString:
 		var in orb.MultiLineString
 		for _, l := range g {
-			in = append(in, mapLine(l, proj)...)
+			in = append(in, mapLine(l, grid)...)
 		}
 		return cutLines(clip.MultiLineString(box, in))
 	case orb.Polygon:
-		return cutPolygon(clip.Polygon(box, mapPolygon(g, proj)))
+		return cutPolygon(clip.Polygon(box, mapPolygon(g, grid)))
 	case orb.MultiPolygon:
 		var out orb.MultiPolygon
 		for _, p := range g {
-			if q, ok := cutPolygon(clip.Polygon(box, mapPolygon(p, proj))).(orb.Polygon); ok {
+			if q, ok := cutPolygon(clip.Polygon(box, mapPolygon(p, grid))).(orb.Polygon); ok {
 				out = append(out, q)
 			}
 		}
@@ -121,7 +124,13 @@ func cutPolygon(pg orb.Polygon) orb.Geometry {
 			}
 			continue
 		}
-		out = append(out, orb.Ring(s))
+		ring := orb.Ring(s)
+		// Exterior rings clockwise on the screen (y down), holes the
+		// other way, as the MVT spec and ST_AsMVTGeom have them.
+		if want := orb.CCW; (i == 0) != (ring.Orientation() == want) {
+			ring.Reverse()
+		}
+		out = append(out, ring)
 	}
 	if len(out) == 0 {
 		return nil

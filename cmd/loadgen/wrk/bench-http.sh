@@ -10,7 +10,10 @@
 #      BENCH_MISS_FLAGS (the response cache off): (a) a bbox page, limit
 #      100, a new box every request (bbox.lua), under a CPU profile, whose
 #      top functions are printed; (b) single features by random id
-#      (feature.lua).
+#      (feature.lua);
+#   4. MVT (tiles.lua) on the same database: a random z14 and a random z10
+#      tile of the city's core, misses (BENCH_MISS_FLAGS), then one z14
+#      tile cached (the response cache on).
 #
 # Each case prints wrk's output and check.lua's one-line summary, and the
 # summaries are repeated at the end with the exact command of each. A case
@@ -202,6 +205,14 @@ cached_cases() {
 		-- "name=layer-gzip-$store" expect=200 "count=$BENCH_COUNT"
 }
 
+# centre_tile Z is the y/x of the tile of zoom Z holding the city's
+# centre (108.94, 34.26).
+centre_tile() {
+	awk -v z="$1" 'BEGIN { pi = atan2(0, -1); n = 2 ^ z; r = 34.26 * pi / 180
+		x = int((108.94 + 180) / 360 * n); y = int((1 - log(sin(r) / cos(r) + 1 / cos(r)) / pi) / 2 * n)
+		printf "%d/%d", y, x }'
+}
+
 # make_synth_db loads BENCH_SITES synthetic sites (and the geodata) into
 # a scratch database of data synth's, kept for the server; it sets db.
 make_synth_db() {
@@ -287,6 +298,29 @@ if [ ${#pg_where[@]} -gt 0 ]; then
 		fail_case feature-miss-postgis "the server did not start or answer"
 		stop_server
 	fi
+	mvt=/ogc/collections/synthetic/tiles/WebMercatorQuad
+	# The warm-up tile is the city centre's: it also builds the layer's
+	# point index, which every later tile shares.
+	for z in 14 10; do
+		echo "== 4. PostGIS MVT misses: a random z$z tile of the city's core each request, $BENCH_SITES synthetic sites"
+		if start_server "mvt$z" "${miss[@]}" && warm "$base$mvt/$z/$(centre_tile "$z")"; then
+			echo "mvt-z$z-miss-postgis: the centre tile is $(curl -s -o /dev/null -w '%{size_download}' "$base$mvt/$z/$(centre_tile "$z")") bytes" >>"$tmp/summary"
+			run_case "mvt-z$z-miss-postgis" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
+				-- "name=mvt-z$z-miss-postgis" "z=$z" also=204 "seed=$BENCH_SEED" "count=$BENCH_COUNT"
+		else
+			fail_case "mvt-z$z-miss-postgis" "the server did not start or answer"
+		fi
+		stop_server
+	done
+	echo "== 4c. PostGIS MVT, cached: the centre's z14 tile again and again (the response cache on)"
+	# shellcheck disable=SC2086
+	if start_server mvt-cached "${pg_where[@]}" $BENCH_SERVE_FLAGS && warm "$base$mvt/14/$(centre_tile 14)"; then
+		run_case mvt-cached-postgis "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
+			-- name=mvt-cached-postgis z=14 fixed=1 bbox=108.93,34.25,108.95,34.27 "count=$BENCH_COUNT"
+	else
+		fail_case mvt-cached-postgis "the server did not start or answer"
+	fi
+	stop_server
 fi
 
 echo "== bench-http summary (req/s, p50, p99, answers by status, CPU used during the run; then the command)"

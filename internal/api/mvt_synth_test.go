@@ -1,0 +1,126 @@
+package api_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"projectmap/internal/domain"
+	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
+)
+
+// synthStore is the embedded store with a layer "synthetic" of n
+// generated points of project 9 (half spread over the city's box, half
+// crowded round its centre), for the dense-tile tests and benchmarks.
+func synthStore(tb testing.TB, n int) (*memstore.Store, []orb.Point) {
+	tb.Helper()
+	ds := storetest.Dataset(tb)
+	p := ds.Plans[len(ds.Plans)-1]
+	var project int
+	for _, l := range p.Layers {
+		if l.ID == "old-communities" {
+			project = l.Project
+		}
+	}
+	p.Layers = append(p.Layers, domain.Layer{ID: "synthetic", Project: project, Title: "合成点", TitleEN: "synthetic points"})
+	rng := rand.New(rand.NewPCG(1, 2))
+	pts := make([]orb.Point, n)
+	for i := range pts {
+		var pt orb.Point
+		if i%2 == 0 {
+			pt = orb.Point{107.7 + rng.Float64()*2.1, 33.7 + rng.Float64()*1.0}
+		} else {
+			pt = orb.Point{108.94 + rng.NormFloat64()*0.08, 34.26 + rng.NormFloat64()*0.06}
+		}
+		pts[i] = pt
+		p.Sites = append(p.Sites, domain.Site{
+			ID: fmt.Sprintf("synthetic-%06d", i), PlanID: p.ID, Project: project, Layer: "synthetic",
+			Name: fmt.Sprintf("合成点%d", i), Geometry: pt, Precision: domain.PrecisionExact, Source: "生成", SourceEN: "generated",
+		})
+	}
+	return memstore.New(ds), pts
+}
+
+// TestMVTAggregation: on 100,000 points, no tile of the central column
+// from z0 to z14 exceeds 500 KB; a dense tile is aggregated, its counts
+// add up to the points inside it, and its status breakdown to each count.
+func TestMVTAggregation(t *testing.T) {
+	store, pts := synthStore(t, 100_000)
+	srv := newServer(t, store)
+	centre := orb.Point{108.94, 34.26}
+	for z := 0; z <= 14; z++ {
+		tl := maptile.At(centre, maptile.Zoom(z))
+		path := fmt.Sprintf("/ogc/collections/synthetic/tiles/WebMercatorQuad/%d/%d/%d", z, tl.Y, tl.X)
+		r := get(t, srv, path)
+		if r.status != 200 {
+			t.Fatalf("%s: %d", path, r.status)
+		}
+		if len(r.body) > 500_000 {
+			t.Errorf("z%d: %d bytes, over 500 KB", z, len(r.body))
+		}
+		inside := 0
+		b := tl.Bound()
+		for _, p := range pts {
+			// maptile's own test of which tile a point is in.
+			if b.Contains(p) && maptile.At(p, maptile.Zoom(z)) == tl {
+				inside++
+			}
+		}
+		feats := decodeMVT(t, r.body)["synthetic"]
+		aggregated := inside > 2000
+		sum := 0
+		for _, f := range feats {
+			if (f.Properties["aggregated"] == true) != aggregated {
+				t.Fatalf("z%d (%d points): aggregated=%v on a feature", z, inside, f.Properties["aggregated"])
+			}
+			if !aggregated {
+				continue
+			}
+			c := int(f.Properties["count"].(float64))
+			parts := 0
+			for k, v := range f.Properties {
+				if strings.HasPrefix(k, "n_") {
+					parts += int(v.(float64))
+				}
+			}
+			if parts != c || c <= 0 {
+				t.Errorf("z%d: a cell of count %d has statuses adding up to %d", z, c, parts)
+			}
+			sum += c
+		}
+		if aggregated && sum != inside {
+			t.Errorf("z%d: cells count %d points, the tile holds %d", z, sum, inside)
+		}
+		t.Logf("z%d: %d points, %d features, %d bytes", z, inside, len(feats), len(r.body))
+	}
+}
+
+// benchMVT times vector tiles of the 100,000-point layer on the embedded
+// store, uncached (each request its own v=): the point index is built by
+// the first request, before the timer starts. Like wrk, it asks for no
+// gzip.
+func benchMVT(b *testing.B, z int) {
+	store, _ := synthStore(b, 100_000)
+	srv := newServer(b, store)
+	tl := maptile.At(orb.Point{108.94, 34.26}, maptile.Zoom(z))
+	path := fmt.Sprintf("/ogc/collections/synthetic/tiles/WebMercatorQuad/%d/%d/%d?v=", z, tl.Y, tl.X)
+	r := get(b, srv, path+"warm")
+	if r.status != 200 {
+		b.Fatalf("%d %s", r.status, r.body)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if r := get(b, srv, path+fmt.Sprint(i), "Accept-Encoding", "identity"); r.status != 200 {
+			b.Fatalf("%d", r.status)
+		}
+	}
+	b.ReportMetric(float64(len(r.body)), "tile-bytes")
+}
+
+func BenchmarkMVTz14(b *testing.B) { benchMVT(b, 14) }
+func BenchmarkMVTz10(b *testing.B) { benchMVT(b, 10) }
