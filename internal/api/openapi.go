@@ -70,6 +70,9 @@ func (s *server) openAPI(c echo.Context) error {
 	for k, v := range apiPaths(base(c)) {
 		paths[k] = v
 	}
+	for k, v := range styleDocPaths(base(c)) {
+		paths[k] = v
+	}
 	doc := oa{
 		"openapi": "3.0.3",
 		"info": oa{

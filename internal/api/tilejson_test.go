@@ -200,3 +200,14 @@ func TestSprite(t *testing.T) {
 		}
 	}
 }
+
+// TestTileDocsInOpenAPI: the API definition lists the documents.
+func TestTileDocsInOpenAPI(t *testing.T) {
+	srv := newServer(t, testStores(t)[0].store)
+	doc := decode[struct{ Paths map[string]any }](t, get(t, srv, "/ogc/api"))
+	for _, p := range []string{"/tiles/{layers}.json", "/styles/{layers}.json", "/styles/sprite/{file}"} {
+		if doc.Paths[p] == nil {
+			t.Errorf("/ogc/api lacks %s", p)
+		}
+	}
+}
