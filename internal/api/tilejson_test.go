@@ -211,3 +211,33 @@ func TestTileDocsInOpenAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestTileJSONVersionMoves: after a report, the TileJSON (even one the
+// response cache held) names the store's new version in its tile URLs.
+func TestTileJSONVersionMoves(t *testing.T) {
+	forEachWritable(t, func(t *testing.T, ls *ledgerServer) {
+		const path = "/tiles/old-communities.json"
+		tileV := func() string {
+			r := get(t, ls.Server, path)
+			if r.status != 200 {
+				t.Fatalf("%s: %d %s", path, r.status, r.body)
+			}
+			doc := decode[tileJSON](t, r)
+			u, err := url.Parse(strings.NewReplacer("{", "", "}", "").Replace(doc.Tiles[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.Query().Get("v")
+		}
+		before := tileV()
+		ls.mustFile(t, "editor", map[string]any{"site": "old-community-lintong-renhan", "reported_on": "2024-10-01", "status": "completed", "source": "通报"})
+		after := tileV()
+		now, _, err := ls.store.(domain.StateVersioned).StateVersion(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before == "" || after == before || after != now {
+			t.Errorf("v before the report %q, after %q, the store's %q", before, after, now)
+		}
+	})
+}
