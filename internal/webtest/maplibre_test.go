@@ -146,12 +146,16 @@ func TestMapLibreStyle(t *testing.T) {
 		api[f.ID] = f
 		feats[f.ID] = vertices(t, f)
 	}
+	// A project's areas (quotas by district): drawn, not located exactly.
+	for _, f := range layerItems(t, base, "charging-piles", asof).Features {
+		api[f.ID] = f
+	}
 
 	// The map shows exactly one 512-pixel tile at its zoom: the one with
 	// the most schools at z12, centred (the corner of its z13 children).
 	tl := busiestTile(t, points.Features, 12)
 	centre := maptile.New(2*tl.X+1, 2*tl.Y+1, 13).Bound()
-	style := base + "/styles/schools,metro-lines,districts.json?asof=" + asof
+	style := base + "/styles/schools,metro-lines,districts,charging-piles.json?asof=" + asof
 	q := url.Values{"style": {style}, "lon": {fmt.Sprint(centre.Min[0])}, "lat": {fmt.Sprint(centre.Max[1])}, "zoom": {fmt.Sprint(tl.Z)}}
 	openPage(t, ctx, base+"/testclient/maplibre.html?"+q.Encode(), `window.ml && (window.ml.idle || window.ml.failed || !window.ml.webgl)`)
 	st, err := eval[mlState](ctx, mlStateJS)
@@ -195,8 +199,8 @@ func TestMapLibreStyle(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("tile %d/%d/%d: %d features rendered: %d schools, %d metro lines, %d districts", tl.Z, tl.X, tl.Y, len(got.Rendered),
-		len(drawn["schools-points"]), len(drawn["metro-lines-line"]), len(drawn["districts-outline"]))
+	t.Logf("tile %d/%d/%d: %d features rendered: %d schools, %d metro lines, %d districts, %d charging-pile areas", tl.Z, tl.X, tl.Y, len(got.Rendered),
+		len(drawn["schools-points"]), len(drawn["metro-lines-line"]), len(drawn["districts-outline"]), len(drawn["charging-piles-fill"]))
 	var wantPoints int
 	for id, px := range got.Projected {
 		layer := "schools-points"
@@ -216,8 +220,9 @@ func TestMapLibreStyle(t *testing.T) {
 			wantPoints++
 		}
 	}
-	if wantPoints < 2 || len(drawn["districts-outline"]) == 0 {
-		t.Errorf("the tile shows %d schools and %d districts: not a useful check", wantPoints, len(drawn["districts-outline"]))
+	if wantPoints < 2 || len(drawn["districts-outline"]) == 0 || len(drawn["charging-piles-fill"]) == 0 {
+		t.Errorf("the tile shows %d schools, %d districts and %d charging-pile areas: not a useful check",
+			wantPoints, len(drawn["districts-outline"]), len(drawn["charging-piles-fill"]))
 	}
 	checkSymbolColours(t, ctx, got, api)
 	saveShot(t, ctx, "maplibre-style.png")
