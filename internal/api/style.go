@@ -27,7 +27,7 @@ const vectorSource = "projectmap"
 
 func (s *server) styleOf(c echo.Context, sc tileScope) oa {
 	sources := oa{vectorSource: oa{
-		"type": "vector", "url": base(c) + "/tiles/" + sc.ids + ".json" + sc.docQuery(),
+		"type": "vector", "url": base(c) + "/tiles/" + sc.pathIDs() + ".json" + sc.docQuery(),
 	}}
 	layers := []oa{{"id": "background", "type": "background", "paint": oa{"background-color": symbology.DistrictFill}}}
 	if bm := s.cfg.Basemap; bm.URL != "" {

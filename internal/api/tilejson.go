@@ -102,6 +102,19 @@ func (sc tileScope) tileQuery(extra string) string {
 	return q
 }
 
+// pathIDs and queryIDs are the layer ids, comma-joined, escaped for a
+// path segment and for a query value.
+func (sc tileScope) pathIDs() string  { return sc.joinIDs(url.PathEscape) }
+func (sc tileScope) queryIDs() string { return sc.joinIDs(url.QueryEscape) }
+
+func (sc tileScope) joinIDs(esc func(string) string) string {
+	ids := make([]string, len(sc.layers))
+	for i, l := range sc.layers {
+		ids[i] = esc(l.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
 // docQuery is the query string a document links another with: the
 // request's own plan and asof, as given.
 func (sc tileScope) docQuery() string {

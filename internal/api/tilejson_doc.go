@@ -66,11 +66,11 @@ func (s *server) tileJSONOf(c echo.Context, sc tileScope, raster bool) tileJSOND
 		Center:      sc.center(),
 	}
 	if raster {
-		doc.Tiles = []string{b + "/tiles/" + sc.ids + "/{z}/{x}/{y}.png?" + sc.tileQuery("")}
+		doc.Tiles = []string{b + "/tiles/" + sc.pathIDs() + "/{z}/{x}/{y}.png?" + sc.tileQuery("")}
 		doc.MaxZoom = rasterMaxZoom
 		return doc
 	}
-	doc.Tiles = []string{b + "/ogc/tiles/WebMercatorQuad/{z}/{y}/{x}?" + sc.tileQuery("collections="+sc.ids+"&")}
+	doc.Tiles = []string{b + "/ogc/tiles/WebMercatorQuad/{z}/{y}/{x}?" + sc.tileQuery("collections="+sc.queryIDs()+"&")}
 	doc.MaxZoom = vectorMaxZoom
 	for _, l := range sc.layers {
 		fields := map[string]string{}
