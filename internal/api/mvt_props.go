@@ -10,20 +10,32 @@ import (
 	"projectmap/internal/tiles"
 )
 
+// numStatuses is the number of tracking statuses.
+const numStatuses = 6
+
 // tileStatuses are the tracking statuses in the order of their class in
-// a point index, and of the n_<status> counts of an aggregated feature.
-var tileStatuses = [...]domain.TrackingStatus{
-	domain.TrackCompleted, domain.TrackOnTrack, domain.TrackBehind,
-	domain.TrackNotStarted, domain.TrackSuspended, domain.TrackUnreported,
+// a point index, and of the n_<status> counts of an aggregated feature
+// (statusKeys).
+func tileStatuses() [numStatuses]domain.TrackingStatus {
+	return [...]domain.TrackingStatus{
+		domain.TrackCompleted, domain.TrackOnTrack, domain.TrackBehind,
+		domain.TrackNotStarted, domain.TrackSuspended, domain.TrackUnreported,
+	}
+}
+
+// statusKeys are the properties of an aggregated feature that count each
+// status, in the order of tileStatuses.
+func statusKeys() [numStatuses]string {
+	return [...]string{"n_completed", "n_on_track", "n_behind", "n_not_started", "n_suspended", "n_unreported"}
 }
 
 func statusClass(st domain.TrackingStatus) uint8 {
-	for i, s := range tileStatuses {
+	for i, s := range tileStatuses() {
 		if s == st {
 			return uint8(i)
 		}
 	}
-	return uint8(len(tileStatuses) - 1)
+	return numStatuses - 1
 }
 
 // pointOf is a located site's point, when it is one.
@@ -56,9 +68,10 @@ func tileProps(t tileSite) geojson.Properties {
 
 // aggregateProps are the properties of one cell of an aggregated tile.
 func aggregateProps(c tiles.Cell) geojson.Properties {
-	props := geojson.Properties{"count": c.Count, "aggregated": true}
-	for i, st := range tileStatuses {
-		props["n_"+string(st)] = c.ByClass[i]
+	props := make(geojson.Properties, 2+numStatuses)
+	props["count"], props["aggregated"] = c.Count, true
+	for i, k := range statusKeys() {
+		props[k] = c.ByClass[i]
 	}
 	return props
 }
@@ -66,10 +79,8 @@ func aggregateProps(c tiles.Cell) geojson.Properties {
 // aggregation describes, in tileset metadata, how dense point layers are
 // drawn at low zoom.
 func aggregation() map[string]any {
-	props := []string{"count", "aggregated"}
-	for _, st := range tileStatuses {
-		props = append(props, "n_"+string(st))
-	}
+	keys := statusKeys()
+	props := append([]string{"count", "aggregated"}, keys[:]...)
 	return map[string]any{
 		"threshold": aggregateThreshold, "grid": aggregateGrid, "properties": props,
 		"description": "A tile that would hold more than threshold points of one layer (counted in the tile itself, without its buffer) holds instead one point per non-empty cell of a grid×grid division of the tile, at the mean position of the cell's points, with count (the points in the cell), aggregated=true and n_<status>, the points of each tracking status on the tile's date, which add up to count. Each point is counted in exactly one tile of a zoom.",

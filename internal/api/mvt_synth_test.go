@@ -3,14 +3,17 @@ package api_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
+	"projectmap/internal/postgis"
 	"projectmap/internal/storetest"
 )
 
@@ -52,52 +55,95 @@ func synthStore(tb testing.TB, n int) (*memstore.Store, []orb.Point) {
 func TestMVTAggregation(t *testing.T) {
 	store, pts := synthStore(t, 100_000)
 	srv := newServer(t, store)
-	centre := orb.Point{108.94, 34.26}
 	for z := 0; z <= 14; z++ {
-		tl := maptile.At(centre, maptile.Zoom(z))
-		path := fmt.Sprintf("/ogc/collections/synthetic/tiles/WebMercatorQuad/%d/%d/%d", z, tl.Y, tl.X)
-		r := get(t, srv, path)
-		if r.status != 200 {
-			t.Fatalf("%s: %d", path, r.status)
-		}
-		if len(r.body) > 500_000 {
-			t.Errorf("z%d: %d bytes, over 500 KB", z, len(r.body))
-		}
-		inside := 0
-		b := tl.Bound()
-		for _, p := range pts {
-			// maptile's own test of which tile a point is in.
-			if b.Contains(p) && maptile.At(p, maptile.Zoom(z)) == tl {
-				inside++
-			}
-		}
-		feats := decodeMVT(t, r.body)["synthetic"]
-		aggregated := inside > 2000
-		sum := 0
-		for _, f := range feats {
-			if (f.Properties["aggregated"] == true) != aggregated {
-				t.Fatalf("z%d (%d points): aggregated=%v on a feature", z, inside, f.Properties["aggregated"])
-			}
-			if !aggregated {
-				continue
-			}
-			c := int(f.Properties["count"].(float64))
-			parts := 0
-			for k, v := range f.Properties {
-				if strings.HasPrefix(k, "n_") {
-					parts += int(v.(float64))
-				}
-			}
-			if parts != c || c <= 0 {
-				t.Errorf("z%d: a cell of count %d has statuses adding up to %d", z, c, parts)
-			}
-			sum += c
-		}
-		if aggregated && sum != inside {
-			t.Errorf("z%d: cells count %d points, the tile holds %d", z, sum, inside)
-		}
-		t.Logf("z%d: %d points, %d features, %d bytes", z, inside, len(feats), len(r.body))
+		checkAggregation(t, srv, "/ogc/collections/synthetic/tiles/WebMercatorQuad", z, pts)
 	}
+}
+
+// TestMVTAggregationPostGIS: the same of the z10 and z12 tiles of the
+// centre on PostGIS's 100,000-point synthetic layer (postgis.LoadSynthetic;
+// skipped with -short).
+func TestMVTAggregationPostGIS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads 100,000 sites")
+	}
+	ctx := t.Context()
+	store := storetest.PostGIS(t)
+	ds := storetest.Dataset(t)
+	p := ds.Latest()
+	if _, err := postgis.LoadSynthetic(ctx, store.Pool(), p.ID, ds.Districts, 100_000, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	var page domain.SitePage
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var err error
+		page, err = store.Sites(ctx, domain.SiteQuery{Plan: p.ID, Layer: postgis.SyntheticLayer})
+		if err == nil && len(page.Sites) == 100_000 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	pts := make([]orb.Point, 0, len(page.Sites))
+	for _, s := range page.Sites {
+		pts = append(pts, s.Geometry.(orb.Point))
+	}
+	if len(pts) != 100_000 {
+		t.Fatalf("%d synthetic sites", len(pts))
+	}
+	srv := newServer(t, store)
+	for _, z := range []int{10, 12} {
+		checkAggregation(t, srv, "/ogc/collections/"+postgis.SyntheticLayer+"/tiles/WebMercatorQuad", z, pts)
+	}
+}
+
+// checkAggregation checks the tile of zoom z holding the city's centre.
+func checkAggregation(t *testing.T, srv *httptest.Server, base string, z int, pts []orb.Point) {
+	t.Helper()
+	tl := maptile.At(orb.Point{108.94, 34.26}, maptile.Zoom(z))
+	r := get(t, srv, fmt.Sprintf("%s/%d/%d/%d", base, z, tl.Y, tl.X))
+	if r.status != 200 {
+		t.Fatalf("z%d: %d", z, r.status)
+	}
+	if len(r.body) > 500_000 {
+		t.Errorf("z%d: %d bytes, over 500 KB", z, len(r.body))
+	}
+	inside := 0
+	b := tl.Bound()
+	for _, p := range pts {
+		// maptile's own test of which tile a point is in.
+		if b.Contains(p) && maptile.At(p, maptile.Zoom(z)) == tl {
+			inside++
+		}
+	}
+	var feats []decodedFeature
+	for _, fs := range decodeMVT(t, r.body) {
+		feats = fs
+	}
+	aggregated := inside > 2000
+	sum := 0
+	for _, f := range feats {
+		if (f.Properties["aggregated"] == true) != aggregated {
+			t.Fatalf("z%d (%d points): aggregated=%v on a feature", z, inside, f.Properties["aggregated"])
+		}
+		if !aggregated {
+			continue
+		}
+		c := int(f.Properties["count"].(float64))
+		parts := 0
+		for k, v := range f.Properties {
+			if strings.HasPrefix(k, "n_") {
+				parts += int(v.(float64))
+			}
+		}
+		if parts != c || c <= 0 {
+			t.Errorf("z%d: a cell of count %d has statuses adding up to %d", z, c, parts)
+		}
+		sum += c
+	}
+	if aggregated && sum != inside {
+		t.Errorf("z%d: cells count %d points, the tile holds %d", z, sum, inside)
+	}
+	t.Logf("z%d: %d points, %d features, %d bytes", z, inside, len(feats), len(r.body))
 }
 
 // benchMVT times vector tiles of the 100,000-point layer on the embedded

@@ -91,7 +91,7 @@ func pageOf(ts []tileSite) domain.SitePage {
 // threshold, one per cell of the aggregation grid.
 func (pl *pointLayer) tile(t tiles.Tile) []*geojson.Feature {
 	if pl.ix.Count(t) > aggregateThreshold {
-		cells := pl.ix.Grid(t, tiles.Extent, aggregateGrid, len(tileStatuses))
+		cells := pl.ix.Grid(t, tiles.Extent, aggregateGrid, numStatuses)
 		out := make([]*geojson.Feature, len(cells))
 		for i, c := range cells {
 			out[i] = &geojson.Feature{Geometry: c.At, Properties: aggregateProps(c)}
