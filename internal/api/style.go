@@ -89,15 +89,13 @@ func statusColour() []any {
 	return append(e, symbology.Of(domain.TrackUnreported).Color)
 }
 
-// allPrecisions lists every precision, best first.
-var allPrecisions = []domain.Precision{domain.PrecisionExact, domain.PrecisionStreet, domain.PrecisionApproximate,
-	domain.PrecisionTown, domain.PrecisionDistrict, domain.PrecisionZone}
-
 // hollow is true for a point drawn as an outline: an approximate place,
 // or a status whose shape is a ring (not started, no report yet).
 func hollow() []any {
 	var approx, rings []any
-	for _, p := range allPrecisions {
+	all := []domain.Precision{domain.PrecisionExact, domain.PrecisionStreet, domain.PrecisionApproximate,
+		domain.PrecisionTown, domain.PrecisionDistrict, domain.PrecisionZone}
+	for _, p := range all {
 		if symbology.Approximate(p) {
 			approx = append(approx, string(p))
 		}
