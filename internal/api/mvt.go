@@ -96,7 +96,12 @@ func (s *server) tileScope(c echo.Context, q url.Values) (domain.Plan, []domain.
 		return p, out, nil
 	}
 	var out []domain.LayerInfo
+	seen := map[string]bool{}
 	for _, id := range strings.Split(want, ",") {
+		if seen[id] {
+			return domain.Plan{}, nil, domain.Invalid("collections", "collection %q is named twice", id)
+		}
+		seen[id] = true
 		found := false
 		for _, info := range infos {
 			if info.ID == id {

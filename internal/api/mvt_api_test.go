@@ -36,6 +36,7 @@ func TestMVTTileMaths(t *testing.T) {
 			{"/ogc/tiles/WebMercatorQuad/3/0/1.5", 400, "x"},
 			{"/ogc/collections/metro-stations/tiles/WebMercatorQuad/0/1/0", 400, "y"},
 			{"/ogc/tiles/WebMercatorQuad/3/3/6?collections=metro-lines,nowhere", 400, "collections"},
+			{"/ogc/tiles/WebMercatorQuad/3/3/6?collections=metro-lines,metro-lines", 400, "collections"},
 			{"/ogc/tiles/WebMercatorQuad/3/3/6?bbox=1,2,3,4", 400, "bbox"},
 			{"/ogc/tiles/WebMercatorQuad/3/3/6?asof=2024-13-01", 400, "asof"},
 			{"/ogc/tiles/WebMercatorQuad/3/3/6?plan=nope", 400, "plan"},

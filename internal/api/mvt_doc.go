@@ -36,7 +36,7 @@ func tileFields() map[string]any {
 	return map[string]any{
 		"id": str("site id"), "name": str("name, in Chinese"), "name_en": str("name in English, when there is one"),
 		"project": num("integer", "project number (absent on base layers)"), "district": str("district adcode"),
-		"status":    str("tracking status on the tile's date (asof): completed, on_track, behind, not_started, suspended or unreported"),
+		"status":    str("tracking status on the tile's date (asof): completed, on_track, behind, not_started, suspended or unreported; absent on base layers"),
 		"progress":  num("number", "reported progress in per cent, absent when no report speaks for the site"),
 		"precision": str("how well the position is known: exact, street or approximate; draw it no more precisely"),
 		"count":     num("integer", "aggregated features only: points in the cell"), "aggregated": num("boolean", "true on aggregated features"),

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"projectmap/internal/domain"
@@ -9,8 +10,8 @@ import (
 )
 
 // maxPointIndexes bounds the point indexes kept at one state version
-// (one per plan, point layer and date asked for); past it they are all
-// dropped and built again as asked.
+// (one per plan, point layer and date asked for); past it the oldest is
+// dropped.
 const maxPointIndexes = 8
 
 // pointIndexes keeps, per state version, an in-memory index of each point
@@ -22,6 +23,7 @@ type pointIndexes struct {
 	mu      sync.Mutex
 	version string
 	entries map[string]*pointEntry
+	order   []string // keys, oldest first: the first goes when full
 }
 
 type pointEntry struct {
@@ -81,22 +83,28 @@ func (s *server) pointIndex(ctx context.Context, p domain.Plan, l domain.LayerIn
 func (pi *pointIndexes) claim(v, key string) (*pointEntry, bool) {
 	pi.mu.Lock()
 	defer pi.mu.Unlock()
-	if pi.entries == nil || pi.version != v || len(pi.entries) >= maxPointIndexes && pi.entries[key] == nil {
-		pi.version, pi.entries = v, map[string]*pointEntry{}
+	if pi.entries == nil || pi.version != v {
+		pi.version, pi.entries, pi.order = v, map[string]*pointEntry{}, nil
 	}
 	if e := pi.entries[key]; e != nil {
 		return e, false
 	}
+	if len(pi.order) >= maxPointIndexes {
+		delete(pi.entries, pi.order[0])
+		pi.order = pi.order[1:]
+	}
 	e := &pointEntry{done: make(chan struct{})}
 	pi.entries[key] = e
+	pi.order = append(pi.order, key)
 	return e, true
 }
 
 func (pi *pointIndexes) forget(v, key string) {
 	pi.mu.Lock()
 	defer pi.mu.Unlock()
-	if pi.version == v {
+	if pi.version == v && pi.entries[key] != nil {
 		delete(pi.entries, key)
+		pi.order = slices.DeleteFunc(pi.order, func(k string) bool { return k == key })
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"projectmap/internal/domain"
 	"projectmap/internal/tiles"
@@ -46,32 +45,37 @@ func pointOf(site domain.Site) (orb.Point, bool) {
 
 // tileProps are the properties of a site's feature in a vector tile:
 // id, name, name_en (when there is one), project (0 omitted: base
-// layers), district, status on the tile's date, progress (the reported
-// per cent, omitted with no report) and precision.
-func tileProps(t tileSite) geojson.Properties {
+// layers), district, status on the tile's date (omitted on base layers),
+// progress (the reported per cent, omitted with no report) and precision.
+func tileProps(t tileSite) []tiles.Prop {
 	s := t.site
-	props := geojson.Properties{"id": s.ID, "name": s.Name, "status": string(t.status), "precision": string(s.Precision)}
+	props := make([]tiles.Prop, 0, 8)
+	props = append(props, tiles.Prop{Key: "id", Value: tiles.Str(s.ID)}, tiles.Prop{Key: "name", Value: tiles.Str(s.Name)})
 	if s.NameEN != "" {
-		props["name_en"] = s.NameEN
+		props = append(props, tiles.Prop{Key: "name_en", Value: tiles.Str(s.NameEN)})
 	}
 	if s.Project != 0 {
-		props["project"] = s.Project
+		props = append(props, tiles.Prop{Key: "project", Value: tiles.Int(s.Project)})
 	}
 	if s.District != "" {
-		props["district"] = s.District
+		props = append(props, tiles.Prop{Key: "district", Value: tiles.Str(s.District)})
+	}
+	if s.Project != 0 {
+		// Base layers (districts, zones) are tracked by no one.
+		props = append(props, tiles.Prop{Key: "status", Value: tiles.Str(string(t.status))})
 	}
 	if t.report != nil {
-		props["progress"] = math.Round(t.report.Progress*1000) / 10
+		props = append(props, tiles.Prop{Key: "progress", Value: tiles.Num(math.Round(t.report.Progress*1000) / 10)})
 	}
-	return props
+	return append(props, tiles.Prop{Key: "precision", Value: tiles.Str(string(s.Precision))})
 }
 
 // aggregateProps are the properties of one cell of an aggregated tile.
-func aggregateProps(c tiles.Cell) geojson.Properties {
-	props := make(geojson.Properties, 2+numStatuses)
-	props["count"], props["aggregated"] = c.Count, true
+func aggregateProps(c tiles.Cell) []tiles.Prop {
+	props := make([]tiles.Prop, 0, 2+numStatuses)
+	props = append(props, tiles.Prop{Key: "count", Value: tiles.Int(c.Count)}, tiles.Prop{Key: "aggregated", Value: tiles.Bool(true)})
 	for i, k := range statusKeys() {
-		props[k] = c.ByClass[i]
+		props = append(props, tiles.Prop{Key: k, Value: tiles.Int(c.ByClass[i])})
 	}
 	return props
 }

@@ -170,3 +170,33 @@ func benchMVT(b *testing.B, z int) {
 
 func BenchmarkMVTz14(b *testing.B) { benchMVT(b, 14) }
 func BenchmarkMVTz10(b *testing.B) { benchMVT(b, 10) }
+
+// TestMVTConcurrent: tiles asked for at once, on a server that has built
+// no index yet, and on several dates, are each the same as asked alone.
+func TestMVTConcurrent(t *testing.T) {
+	store, _ := synthStore(t, 20_000)
+	srv := newServer(t, store)
+	paths := []string{
+		"/ogc/collections/synthetic/tiles/WebMercatorQuad/" + tileOf(orb.Point{108.94, 34.26}, 10),
+		"/ogc/collections/synthetic/tiles/WebMercatorQuad/" + tileOf(orb.Point{108.94, 34.26}, 14),
+	}
+	for i := range 4 {
+		paths = append(paths, fmt.Sprintf("%s?asof=2024-%02d-01", paths[i%2], i+1))
+	}
+	got := make([]response, 2*len(paths))
+	done := make(chan int)
+	for i := range got {
+		go func() {
+			got[i] = get(t, srv, paths[i%len(paths)], "Accept-Encoding", "identity")
+			done <- i
+		}()
+	}
+	for range got {
+		<-done
+	}
+	for i, r := range got {
+		if want := get(t, srv, paths[i%len(paths)], "Accept-Encoding", "identity").body; r.status != 200 || string(r.body) != string(want) || len(want) == 0 {
+			t.Errorf("%s: %d, %d bytes at once (%.100s), %d alone", paths[i%len(paths)], r.status, len(r.body), r.body, len(want))
+		}
+	}
+}

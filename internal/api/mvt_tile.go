@@ -4,8 +4,6 @@ import (
 	"context"
 	"slices"
 
-	"github.com/paulmach/orb/geojson"
-
 	"projectmap/internal/domain"
 	"projectmap/internal/tiles"
 )
@@ -21,7 +19,7 @@ const (
 // other from the store: next to the data when it is a TileSource, else
 // from a bbox query of the buffered tile cut here (tiles.Cut). Both give
 // the same features.
-func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date, t tiles.Tile) ([]*geojson.Feature, error) {
+func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInfo, asof domain.Date, t tiles.Tile) ([]tiles.Feature, error) {
 	if l.GeometryType == "Point" {
 		pl, err := s.pointIndex(ctx, p, l, asof)
 		if err != nil {
@@ -33,7 +31,7 @@ func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInf
 	}
 	look := newLookup(p, nil, nil)
 	var cut []tileSite
-	var geoms []*geojson.Feature
+	var geoms []tiles.Feature
 	if ts, ok := s.cfg.Store.(domain.TileSource); ok {
 		fs, err := ts.TileFeatures(ctx, domain.TileQuery{Plan: p.ID, Layer: l.ID, Z: t.Z, X: t.X, Y: t.Y, Extent: tiles.Extent, Buffer: tiles.Buffer, AsOf: asof})
 		if err != nil {
@@ -45,7 +43,7 @@ func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInf
 			}
 			ts := tileSite{site: f.Site, status: siteStatus(look, f.Site, f.Report, asof), report: f.Report}
 			cut = append(cut, ts)
-			geoms = append(geoms, &geojson.Feature{Geometry: f.Tile, Properties: tileProps(ts)})
+			geoms = append(geoms, tiles.Feature{Geometry: f.Tile, Props: tileProps(ts)})
 		}
 	} else {
 		box := t.Bound(tiles.Buffer, tiles.Extent)
@@ -67,7 +65,7 @@ func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInf
 			}
 			ts := tileSite{site: site, status: siteStatus(look, site, r, asof), report: r}
 			cut = append(cut, ts)
-			geoms = append(geoms, &geojson.Feature{Geometry: g, Properties: tileProps(ts)})
+			geoms = append(geoms, tiles.Feature{Geometry: g, Props: tileProps(ts)})
 		}
 	}
 	if l.GeometryType == "Point" && len(cut) > aggregateThreshold {
@@ -89,12 +87,12 @@ func pageOf(ts []tileSite) domain.SitePage {
 
 // tile is the layer's features in t: one per point, or, past the
 // threshold, one per cell of the aggregation grid.
-func (pl *pointLayer) tile(t tiles.Tile) []*geojson.Feature {
+func (pl *pointLayer) tile(t tiles.Tile) []tiles.Feature {
 	if pl.ix.Count(t) > aggregateThreshold {
 		cells := pl.ix.Grid(t, tiles.Extent, aggregateGrid, numStatuses)
-		out := make([]*geojson.Feature, len(cells))
+		out := make([]tiles.Feature, len(cells))
 		for i, c := range cells {
-			out[i] = &geojson.Feature{Geometry: c.At, Properties: aggregateProps(c)}
+			out[i] = tiles.Feature{Geometry: c.At, Props: aggregateProps(c)}
 		}
 		return out
 	}
@@ -102,11 +100,11 @@ func (pl *pointLayer) tile(t tiles.Tile) []*geojson.Feature {
 	pl.ix.Near(t, tiles.Extent, tiles.Buffer, func(p tiles.Point) { refs = append(refs, p.Ref) })
 	// The layer's order, as the stores give it.
 	slices.Sort(refs)
-	var out []*geojson.Feature
+	out := make([]tiles.Feature, 0, len(refs))
 	for _, r := range refs {
 		ts := pl.sites[r]
 		if g := tiles.Cut(ts.site.Geometry, t, tiles.Extent, tiles.Buffer); g != nil {
-			out = append(out, &geojson.Feature{Geometry: g, Properties: tileProps(ts)})
+			out = append(out, tiles.Feature{Geometry: g, Props: tileProps(ts)})
 		}
 	}
 	return out

@@ -302,7 +302,8 @@ if [ ${#pg_where[@]} -gt 0 ]; then
 	# The warm-up tile is the city centre's: it also builds the layer's
 	# point index, which every later tile shares.
 	for z in 14 10; do
-		echo "== 4. PostGIS MVT misses: a random z$z tile of the city's core each request, $BENCH_SITES synthetic sites"
+		[ "$z" = 14 ] && step=4a || step=4b
+		echo "== $step. PostGIS MVT misses: a random z$z tile of the city's core each request, $BENCH_SITES synthetic sites"
 		if start_server "mvt$z" "${miss[@]}" && warm "$base$mvt/$z/$(centre_tile "$z")"; then
 			echo "mvt-z$z-miss-postgis: the centre tile is $(curl -s -o /dev/null -w '%{size_download}' "$base$mvt/$z/$(centre_tile "$z")") bytes" >>"$tmp/summary"
 			run_case "mvt-z$z-miss-postgis" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
