@@ -72,6 +72,9 @@ func (s *server) openAPI(c echo.Context) error {
 			paths[k] = v
 		}
 	}
+	for k, v := range styleDocPaths(base(c)) {
+		paths[k] = v
+	}
 	doc := oa{
 		"openapi": "3.0.3",
 		"info": oa{

@@ -89,12 +89,18 @@ func (s *server) rasterScope(c echo.Context, q url.Values) (domain.Plan, []domai
 }
 
 func (s *server) rasterLayers(c echo.Context, p domain.Plan) ([]domain.LayerInfo, error) {
+	return s.namedLayers(c, p, c.Param("layers"))
+}
+
+// namedLayers looks up a comma-separated list of layer ids in the plan;
+// an unknown one is a 400 naming layers.
+func (s *server) namedLayers(c echo.Context, p domain.Plan, ids string) ([]domain.LayerInfo, error) {
 	infos, err := s.cfg.Store.Layers(c.Request().Context(), p.ID)
 	if err != nil {
 		return nil, err
 	}
 	var out []domain.LayerInfo
-	for _, id := range strings.Split(c.Param("layers"), ",") {
+	for _, id := range strings.Split(ids, ",") {
 		found := false
 		for _, info := range infos {
 			if info.ID == id {

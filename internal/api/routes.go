@@ -73,6 +73,7 @@ func routes(e *echo.Echo, s *server) {
 	rasterRoutes(get, s)
 	mvtRoutes(get, s)
 	shareRoutes(get, s)
+	tileDocRoutes(get, s)
 	get(embedPath, s.embedView)
 	get("/*", s.web)
 }

@@ -26,7 +26,7 @@ func TestGlyphs(t *testing.T) {
 		cell := float32(28 * scale)
 		cv := NewCanvas(int(cell)*len(sts), int(cell)*2, 0, orb.Point{}, scale)
 		cv.Box(cv.Img.Bounds(), color.NRGBA{235, 235, 235, 255})
-		r := float32(pointRadius * scale)
+		r := float32(PointRadius * scale)
 		for i, st := range sts {
 			for row, approx := range []bool{false, true} {
 				x, y := cell*(float32(i)+0.5), cell*(float32(row)+0.5)

@@ -21,8 +21,8 @@ type Feature struct {
 	Reference bool
 }
 
-// pointRadius is a marker's radius in CSS pixels.
-const pointRadius = 7
+// PointRadius is a marker's radius in CSS pixels.
+const PointRadius = 7
 
 var white = color.NRGBA{255, 255, 255, 255}
 
@@ -96,7 +96,7 @@ func (c *Canvas) drawGeom(f Feature, g orb.Geometry, pass int) {
 	case orb.Point:
 		if pass == 2 {
 			x, y := c.Px(g)
-			c.Symbol(x, y, pointRadius*s, st, f.Approx)
+			c.Symbol(x, y, PointRadius*s, st, f.Approx)
 		}
 	case orb.MultiPoint:
 		for _, p := range g {

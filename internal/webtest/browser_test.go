@@ -106,8 +106,9 @@ func appHandler(t *testing.T, basemap api.Basemap) http.Handler {
 }
 
 // browser starts a fresh headless Chromium (its own profile, so no cache)
-// and returns a tab context; JavaScript exceptions are collected.
-func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
+// and returns a tab context; JavaScript exceptions are collected. extra
+// options are added to (or override) the allocator's.
+func browser(t *testing.T, exe string, extra ...chromedp.ExecAllocatorOption) (context.Context, *jsErrors) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
@@ -125,6 +126,7 @@ func browser(t *testing.T, exe string) (context.Context, *jsErrors) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
