@@ -18,6 +18,8 @@
 //
 // With -synth-boxes it prints the boxes of `projectmap data synth` for the
 // wrk scripts under wrk/, which `make bench-http` runs (see wrk/check.lua).
+// With -synth-geodata it writes a copy of the geodata with a synthetic
+// point layer, which the embedded store serves for the tile runs.
 package main
 
 import (
@@ -86,11 +88,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&rc.checkPath, "check-path", defaultCheckPath, "with -resets, the path of the next request, timed")
 	fs.DurationVar(&rc.nextMax, "next-max", 100*time.Millisecond, "with -resets, the longest the next request may take")
 	synthBoxes := fs.Bool("synth-boxes", false, "print the district-sized boxes of projectmap data synth, one a line, and exit (for wrk/bbox.lua)")
+	synthDir := fs.String("synth-geodata", "", "write the embedded geodata plus a layer \"synthetic\" of -synth-sites points to this new directory, and exit (for serve --geodata)")
+	synthSites := fs.Int("synth-sites", 100000, "with -synth-geodata, how many points")
+	synthSeed := fs.Uint64("synth-seed", 1, "with -synth-geodata, the seed the points are drawn from")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *synthBoxes {
 		return printSynthBoxes(stdout)
+	}
+	if *synthDir != "" {
+		return writeSynthGeodata(*synthDir, "xian-2024", *synthSites, *synthSeed)
 	}
 	if *mix {
 		cfg.url = strings.TrimSuffix(cfg.url, "/")

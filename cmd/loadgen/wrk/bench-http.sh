@@ -11,9 +11,11 @@
 #      100, a new box every request (bbox.lua), under a CPU profile, whose
 #      top functions are printed; (b) single features by random id
 #      (feature.lua);
-#   4. MVT (tiles.lua) on the same database: a random z14 and a random z10
-#      tile of the city's core, misses (BENCH_MISS_FLAGS), then one z14
-#      tile cached (the response cache on).
+#   4. MVT (tiles.lua) on the same database, then on the embedded store
+#      serving the geodata plus BENCH_SITES synthetic points (a copy made
+#      by `loadgen -synth-geodata`, served with --geodata): a random z14
+#      and a random z10 tile of the city's core, misses (BENCH_MISS_FLAGS),
+#      then one z14 tile cached (the response cache on).
 #
 # Each case prints wrk's output and check.lua's one-line summary, and the
 # summaries are repeated at the end with the exact command of each. A case
@@ -213,6 +215,40 @@ centre_tile() {
 		printf "%d/%d", y, x }'
 }
 
+# mvt_cases STORE FLAGS… runs cases 4a-4c (MVT of the 100,000-point
+# synthetic layer: z14 and z10 misses with BENCH_MISS_FLAGS, then a cached
+# tile) on servers started with FLAGS. The warm-up tile is the city
+# centre's: it also builds the layer's point index, which every later
+# tile shares.
+mvt_cases() {
+	local store=$1 z step
+	shift
+	local flags=("$@")
+	mvt=/ogc/collections/synthetic/tiles/WebMercatorQuad
+	for z in 14 10; do
+		[ "$z" = 14 ] && step=4a || step=4b
+		echo "== $step. $store MVT misses: a random z$z tile of the city's core each request, $BENCH_SITES synthetic sites"
+		# shellcheck disable=SC2086
+		if start_server "mvt$z" "${flags[@]}" $BENCH_MISS_FLAGS $BENCH_SERVE_FLAGS && warm "$base$mvt/$z/$(centre_tile "$z")"; then
+			echo "mvt-z$z-miss-$store: the centre tile is $(curl -s -o /dev/null -w '%{size_download}' "$base$mvt/$z/$(centre_tile "$z")") bytes" >>"$tmp/summary"
+			run_case "mvt-z$z-miss-$store" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
+				-- "name=mvt-z$z-miss-$store" "z=$z" also=204 "seed=$BENCH_SEED" "count=$BENCH_COUNT"
+		else
+			fail_case "mvt-z$z-miss-$store" "the server did not start or answer"
+		fi
+		stop_server
+	done
+	echo "== 4c. $store MVT, cached: the centre's z14 tile again and again (the response cache on)"
+	# shellcheck disable=SC2086
+	if start_server mvt-cached "${flags[@]}" $BENCH_SERVE_FLAGS && warm "$base$mvt/14/$(centre_tile 14)"; then
+		run_case "mvt-cached-$store" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
+			-- "name=mvt-cached-$store" z=14 fixed=1 bbox=108.93,34.25,108.95,34.27 "count=$BENCH_COUNT"
+	else
+		fail_case "mvt-cached-$store" "the server did not start or answer"
+	fi
+	stop_server
+}
+
 # make_synth_db loads BENCH_SITES synthetic sites (and the geodata) into
 # a scratch database of data synth's, kept for the server; it sets db.
 make_synth_db() {
@@ -298,31 +334,19 @@ if [ ${#pg_where[@]} -gt 0 ]; then
 		fail_case feature-miss-postgis "the server did not start or answer"
 		stop_server
 	fi
-	mvt=/ogc/collections/synthetic/tiles/WebMercatorQuad
-	# The warm-up tile is the city centre's: it also builds the layer's
-	# point index, which every later tile shares.
-	for z in 14 10; do
-		[ "$z" = 14 ] && step=4a || step=4b
-		echo "== $step. PostGIS MVT misses: a random z$z tile of the city's core each request, $BENCH_SITES synthetic sites"
-		if start_server "mvt$z" "${miss[@]}" && warm "$base$mvt/$z/$(centre_tile "$z")"; then
-			echo "mvt-z$z-miss-postgis: the centre tile is $(curl -s -o /dev/null -w '%{size_download}' "$base$mvt/$z/$(centre_tile "$z")") bytes" >>"$tmp/summary"
-			run_case "mvt-z$z-miss-postgis" "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
-				-- "name=mvt-z$z-miss-postgis" "z=$z" also=204 "seed=$BENCH_SEED" "count=$BENCH_COUNT"
-		else
-			fail_case "mvt-z$z-miss-postgis" "the server did not start or answer"
-		fi
-		stop_server
-	done
-	echo "== 4c. PostGIS MVT, cached: the centre's z14 tile again and again (the response cache on)"
-	# shellcheck disable=SC2086
-	if start_server mvt-cached "${pg_where[@]}" $BENCH_SERVE_FLAGS && warm "$base$mvt/14/$(centre_tile 14)"; then
-		run_case mvt-cached-postgis "${wrk_cmd[@]}" -s "$scripts/tiles.lua" "$base$mvt" \
-			-- name=mvt-cached-postgis z=14 fixed=1 bbox=108.93,34.25,108.95,34.27 "count=$BENCH_COUNT"
-	else
-		fail_case mvt-cached-postgis "the server did not start or answer"
-	fi
-	stop_server
+	mvt_cases postgis "${pg_where[@]}"
 fi
+
+case " $BENCH_STORES " in
+*" embedded "*)
+	echo "== The embedded store: the geodata and $BENCH_SITES synthetic points (loadgen -synth-geodata)"
+	if "$GO" run ./cmd/loadgen -synth-geodata "$tmp/synth-geodata" -synth-sites "$BENCH_SITES" -synth-seed "$BENCH_SEED"; then
+		mvt_cases embedded --geodata "$tmp/synth-geodata" --data-dir "$tmp/synth-data"
+	else
+		fail_case mvt-embedded "loadgen -synth-geodata failed"
+	fi
+	;;
+esac
 
 echo "== bench-http summary (req/s, p50, p99, answers by status, CPU used during the run; then the command)"
 cat "$tmp/summary"
