@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,23 +94,9 @@ func (s *server) tileScope(c echo.Context, q url.Values) (domain.Plan, []domain.
 		}
 		return p, out, nil
 	}
-	var out []domain.LayerInfo
-	seen := map[string]bool{}
-	for _, id := range strings.Split(want, ",") {
-		if seen[id] {
-			return domain.Plan{}, nil, domain.Invalid("collections", "collection %q is named twice", id)
-		}
-		seen[id] = true
-		found := false
-		for _, info := range infos {
-			if info.ID == id {
-				out, found = append(out, info), true
-				break
-			}
-		}
-		if !found {
-			return domain.Plan{}, nil, domain.Invalid("collections", "no collection %q in plan %s; see /ogc/collections", id, p.ID)
-		}
+	out, err := pickLayers(infos, want, "collections", p.ID)
+	if err != nil {
+		return domain.Plan{}, nil, err
 	}
 	return p, out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"projectmap/internal/dataset"
 	"projectmap/internal/domain"
 	"projectmap/internal/memstore"
 	"projectmap/internal/postgis"
@@ -22,8 +24,16 @@ import (
 // crowded round its centre), for the dense-tile tests and benchmarks.
 func synthStore(tb testing.TB, n int) (*memstore.Store, []orb.Point) {
 	tb.Helper()
-	ds := storetest.Dataset(tb)
-	p := ds.Plans[len(ds.Plans)-1]
+	// A copy of the shared dataset's latest plan: every other test (and
+	// the PostGIS imports) reads the original.
+	shared := storetest.Dataset(tb)
+	ds := *shared
+	ds.Plans = slices.Clone(shared.Plans)
+	p := new(dataset.Plan)
+	*p = *ds.Plans[len(ds.Plans)-1]
+	p.Layers = slices.Clone(p.Layers)
+	p.Sites = slices.Clone(p.Sites)
+	ds.Plans[len(ds.Plans)-1] = p
 	var project int
 	for _, l := range p.Layers {
 		if l.ID == "old-communities" {
@@ -46,7 +56,7 @@ func synthStore(tb testing.TB, n int) (*memstore.Store, []orb.Point) {
 			Name: fmt.Sprintf("合成点%d", i), Geometry: pt, Precision: domain.PrecisionExact, Source: "生成", SourceEN: "generated",
 		})
 	}
-	return memstore.New(ds), pts
+	return memstore.New(&ds), pts
 }
 
 // TestMVTAggregation: on 100,000 points, no tile of the central column

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,24 +94,31 @@ func (s *server) rasterLayers(c echo.Context, p domain.Plan) ([]domain.LayerInfo
 }
 
 // namedLayers looks up a comma-separated list of layer ids in the plan;
-// an unknown one is a 400 naming layers.
+// an unknown or repeated one is a 400 naming layers.
 func (s *server) namedLayers(c echo.Context, p domain.Plan, ids string) ([]domain.LayerInfo, error) {
 	infos, err := s.cfg.Store.Layers(c.Request().Context(), p.ID)
 	if err != nil {
 		return nil, err
 	}
+	return pickLayers(infos, ids, "layers", p.ID)
+}
+
+// pickLayers is the one rule for a list of layer ids (layers=,
+// collections=): each must be one of infos, and named once; the error
+// names param.
+func pickLayers(infos []domain.LayerInfo, ids, param, planID string) ([]domain.LayerInfo, error) {
 	var out []domain.LayerInfo
+	seen := map[string]bool{}
 	for _, id := range strings.Split(ids, ",") {
-		found := false
-		for _, info := range infos {
-			if info.ID == id {
-				out, found = append(out, info), true
-				break
-			}
+		if seen[id] {
+			return nil, domain.Invalid(param, "%q is named twice", id)
 		}
-		if !found {
-			return nil, domain.Invalid("layers", "no layer %q in plan %s", id, p.ID)
+		seen[id] = true
+		i := slices.IndexFunc(infos, func(info domain.LayerInfo) bool { return info.ID == id })
+		if i < 0 {
+			return nil, domain.Invalid(param, "no collection %q in plan %s; see /ogc/collections", id, planID)
 		}
+		out = append(out, infos[i])
 	}
 	return out, nil
 }

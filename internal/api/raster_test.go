@@ -158,6 +158,7 @@ func TestRasterTileErrors(t *testing.T) {
 		{"/tiles/" + layers + "/2/0/4.png", "y"},
 		{"/tiles/" + layers + "/2/0/0.jpg", "y"},
 		{"/tiles/nosuch/2/0/0.png", "layers"},
+		{"/tiles/schools,schools/2/0/0.png", "layers"},
 		{"/tiles/" + layers + "/2/0/0.png?asof=2024-13-01", "asof"},
 		{"/tiles/" + layers + "/2/0/0.png?color=red", "color"},
 	} {

@@ -67,13 +67,6 @@ func (s *server) readTileScope(c echo.Context, allowed ...string) (tileScope, er
 	if err != nil {
 		return sc, err
 	}
-	seen := map[string]bool{}
-	for _, l := range layers {
-		if seen[l.ID] {
-			return sc, domain.Invalid("layers", "layer %q is named twice", l.ID)
-		}
-		seen[l.ID] = true
-	}
 	asof, err := s.parseAsOf(q, p)
 	if err != nil {
 		return sc, err
