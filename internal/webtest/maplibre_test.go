@@ -233,14 +233,12 @@ func TestMapLibreStyle(t *testing.T) {
 }
 
 // checkSymbolColours: each school drawn well inside the view is its
-// status's symbol: a ring of its status colour around its centre, the
-// centre white when the symbol is hollow (an approximate place, or a
-// status drawn as a ring: not started, no report yet), else coloured.
+// status's colour round its mark (solid against hollow is checked on
+// made-up sites of every status, maplibre_probe_test.go).
 func checkSymbolColours(t *testing.T, ctx context.Context, got mlRendered, api map[string]feature) {
 	t.Helper()
 	checked := 0
 	near := nearRGB
-	white := color.RGBA{255, 255, 255, 255}
 	for id, px := range got.Projected {
 		f := api[id]
 		if f.Geometry.Type != "Point" || !inside(px, 16, 496) {
@@ -259,14 +257,8 @@ func checkSymbolColours(t *testing.T, ctx context.Context, got mlRendered, api m
 				coloured++
 			}
 		}
-		hollow := status == "not_started" || status == "unreported" || approxPrecision[fmt.Sprint(f.Properties["precision"])]
-		centre := want
-		if hollow {
-			centre = white
-		}
-		if coloured < 40 || !near(cols[len(cols)/2], centre) {
-			t.Errorf("school %s (%s, hollow %v) at %v: %d pixels of its status colour %v, centre %v (want %v)",
-				id, status, hollow, px[0], coloured, want, cols[len(cols)/2], centre)
+		if coloured < 40 {
+			t.Errorf("school %s (%s) at %v: %d pixels of its status colour %v, want at least 40", id, status, px[0], coloured, want)
 		}
 	}
 	if checked == 0 {
