@@ -670,7 +670,7 @@ const embedDlg = embedDialog({
   projectLayers: (n) => projectLayers(n).filter((id) => groupOf(id) === id),
   members: (ids) => ids.flatMap(members),
   layerTitles: (ids) => layerInfos(ids, S.info).map((c) => pick(c, 'title')),
-  viewBBox: () => viewBBox(map),
+  viewBBox: () => bms.bboxToWGS(viewBBox(map)),
   getJSON: (url) => getJSON(url),
   basemap: () => bms.current(),
 })

@@ -130,6 +130,13 @@ export function basemaps(cfg, wanted) {
     datumParam: () => (gcj() ? '&datum=gcj02' : ''),
     toWGS,
     fromWGS,
+    // bboxToWGS turns a [west, south, east, north] of the map into WGS84.
+    bboxToWGS: (b) => {
+      if (!gcj()) return b
+      const sw = toWGS84({ lat: b[1], lng: b[0] })
+      const ne = toWGS84({ lat: b[3], lng: b[2] })
+      return [sw.lng, sw.lat, ne.lng, ne.lat]
+    },
     // The active tile layer (null without one, or after it failed).
     layer: () => (failed ? null : layers[0] || null),
     current: () => active || {},
