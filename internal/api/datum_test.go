@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
 	"projectmap/internal/gcj02"
 )
 
@@ -92,8 +95,20 @@ func TestDatumInvalid(t *testing.T) {
 			t.Errorf("%s: %d %.200s, want 400 naming datum", path, r.status, r.body)
 		}
 	}
-	if r := get(t, srv, "/tiles/intersections/10/830/413.png?datum=gcj02"); r.status != http.StatusOK {
-		t.Errorf("tile with datum=gcj02: %d %.200s", r.status, r.body)
+}
+
+// TestDatumRasterTile: a GCJ-02 tile draws the sites shifted, so it
+// differs from the WGS84 tile of the same address.
+func TestDatumRasterTile(t *testing.T) {
+	srv := newServer(t, testStores(t)[0].store)
+	tile := maptile.At(orb.Point{108.94, 34.26}, 11)
+	path := fmt.Sprintf("/tiles/intersections,metro-lines/%d/%d/%d.png", tile.Z, tile.X, tile.Y)
+	wgs, gcj := get(t, srv, path), get(t, srv, path+"?datum=gcj02")
+	if wgs.status != http.StatusOK || gcj.status != http.StatusOK {
+		t.Fatalf("tiles %d, %d: %.200s", wgs.status, gcj.status, gcj.body)
+	}
+	if len(wgs.body) < 1000 || string(wgs.body) == string(gcj.body) {
+		t.Errorf("the WGS84 tile (%d bytes) and the GCJ-02 tile (%d bytes) are the same, or empty", len(wgs.body), len(gcj.body))
 	}
 }
 
