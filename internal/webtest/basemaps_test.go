@@ -150,6 +150,7 @@ func TestBasemapSwitcher(t *testing.T) {
 	if err := poll(`document.querySelectorAll('.leaflet-tile-loaded').length > 0`); err != nil {
 		t.Fatalf("no tiles of the first basemap: %v", err)
 	}
+	saveShot(t, ctx, "basemap-switcher.png")
 	sw, err := eval[[]string](ctx, `[document.querySelector('label[for=pm-basemap]').textContent, ...[...document.querySelectorAll('#pm-basemap option')].map(o => o.value), document.querySelector('.leaflet-control-attribution').textContent]`)
 	if err != nil {
 		t.Fatal(err)
