@@ -204,6 +204,19 @@ func TestBasemapSwitcher(t *testing.T) {
 		t.Errorf("the URL's map= is %s, want WGS84 %.5f (the map's centre converted back)", st[1], wgs[1])
 	}
 
+	// The embed dialog's Leaflet code draws the data tiles shifted too, and
+	// credits the basemap with its 审图号.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-embed")), chromedp.Poll[chromedp.Void](`!!document.getElementById('pm-embed-code')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	code, err := eval[string](ctx, `(() => { const s = document.getElementById('pm-embed-kind'); s.value = 'leaflet'; s.dispatchEvent(new Event('change', {bubbles: true})); return document.getElementById('pm-embed-code').value })()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(code, "datum=gcj02") || !strings.Contains(code, "审图号：测试gcj") {
+		t.Errorf("Leaflet code on the GCJ-02 basemap: want datum=gcj02 on the data tiles and the 审图号:\n%s", code)
+	}
+
 	// A basemap that fails is removed: no more tile requests on pan and zoom.
 	if err := load(ctx, base+"/"+view+"&basemap=bad&lang=zh"); err != nil {
 		t.Fatal(err)
