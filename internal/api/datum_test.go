@@ -7,11 +7,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"projectmap/internal/api"
 	"projectmap/internal/gcj02"
+	"projectmap/internal/memstore"
+	"projectmap/internal/storetest"
 )
 
 // Bell Tower, Xi'an: WGS84 and its GCJ-02 position as computed by the npm
@@ -119,4 +123,21 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// BenchmarkItemsDatum: what datum=gcj02 costs on the largest layer's
+// items (old-communities, polygons), against the same request in WGS84,
+// with no response cache.
+func BenchmarkItemsDatum(b *testing.B) {
+	srv := httptest.NewServer(api.New(api.Config{Store: memstore.New(storetest.Dataset(b)), Now: func() time.Time { return fixedNow }, CacheBytes: -1}))
+	b.Cleanup(srv.Close)
+	for _, d := range []string{"", "&datum=gcj02"} {
+		b.Run("datum="+strings.TrimPrefix(d, "&datum="), func(b *testing.B) {
+			for b.Loop() {
+				if r := get(b, srv, "/ogc/collections/old-communities/items?limit=10000"+d); r.status != http.StatusOK {
+					b.Fatal(r.status)
+				}
+			}
+		})
+	}
 }
