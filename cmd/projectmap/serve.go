@@ -24,7 +24,7 @@ const (
 // serveConfig is what serve reads from flags and the environment.
 type serveConfig struct {
 	addr       string
-	basemap    api.Basemap
+	basemaps   []api.Basemap
 	store      storeConfig
 	writeRate  float64
 	writeBurst int
@@ -48,8 +48,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	fs.SetOutput(stderr)
 	var cfg serveConfig
 	fs.StringVar(&cfg.addr, "addr", envOr(getenv, "PROJECTMAP_ADDR", ":8080"), "listen address (env PROJECTMAP_ADDR)")
-	fs.StringVar(&cfg.basemap.URL, "basemap-url", envOr(getenv, "PROJECTMAP_BASEMAP_URL", defaultBasemapURL), "basemap tile URL template, {z}/{x}/{y} (env PROJECTMAP_BASEMAP_URL); empty for none")
-	fs.StringVar(&cfg.basemap.Attribution, "basemap-attribution", envOr(getenv, "PROJECTMAP_BASEMAP_ATTRIBUTION", defaultBasemapAttribution), "basemap attribution HTML (env PROJECTMAP_BASEMAP_ATTRIBUTION)")
+	var bc basemapConfig
+	basemapFlags(fs, getenv, &bc)
 	sc := storeFlags(fs, getenv)
 	fs.Float64Var(&cfg.writeRate, "write-rate", api.DefaultWriteRate, "writes a second each token may make, sustained")
 	fs.IntVar(&cfg.writeBurst, "write-burst", api.DefaultWriteBurst, "writes each token may make at once, above --write-rate")
@@ -59,7 +59,8 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	boundsFlags(fs, &cfg.bounds)
 	profileFlags(fs, &cfg.profile)
 	cacheFlags(fs, getenv, &cfg.cache)
-	if err := fs.Parse(args); err != nil {
+	var err error
+	if err = fs.Parse(args); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if fs.NArg() > 0 {
@@ -82,7 +83,10 @@ func parseServe(args []string, getenv func(string) string, stderr io.Writer) (se
 	if err := cfg.bounds.check(); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
-	if err := cfg.web.check(cfg.basemap.URL); err != nil {
+	if err := cfg.web.check(); err != nil {
+		return cfg, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if cfg.basemaps, err = bc.list(getenv); err != nil {
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
 	cfg.store = *sc
@@ -142,7 +146,7 @@ func newHandler(ctx context.Context, cfg serveConfig, draining <-chan struct{}, 
 	h := api.New(api.Config{
 		Store:      store.Store,
 		Logger:     log,
-		Basemap:    cfg.basemap,
+		Basemaps:   cfg.basemaps,
 		Now:        time.Now,
 		Web:        webFS,
 		WriteRate:  cfg.writeRate,

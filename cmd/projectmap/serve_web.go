@@ -29,16 +29,13 @@ func webFlags(fs *flag.FlagSet, getenv func(string) string, w *webConfig) {
 }
 
 // check validates the flags and fills in the parsed forms.
-func (w *webConfig) check(basemapURL string) error {
+func (w *webConfig) check() error {
 	if w.publicURL != "" {
 		u, err := api.ParsePublicURL(w.publicURL)
 		if err != nil {
 			return fmt.Errorf("--public-url %q: %w", w.publicURL, err)
 		}
 		w.publicURL = u
-	}
-	if _, err := api.CSPSource(basemapURL); err != nil {
-		return fmt.Errorf("--basemap-url %q: %w", basemapURL, err)
 	}
 	for _, h := range w.hostList(w.cspHosts) {
 		if _, err := api.CSPSource(h); err != nil {

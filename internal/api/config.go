@@ -36,8 +36,10 @@ func (s *server) config(c echo.Context) error {
 	}
 	today := s.today(p)
 	noCache(c)
+	bms, bm := publicBasemaps(s.cfg.basemaps())
 	return writeJSON(c, mediaJSON, map[string]any{
-		"basemap":      s.cfg.Basemap,
+		"basemap":      bm,
+		"basemaps":     bms,
 		"plan":         p.ID,
 		"city":         planEntries([]domain.Plan{p})[0].City,
 		"plans":        planEntries(plans),

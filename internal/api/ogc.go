@@ -171,18 +171,29 @@ type itemsQuery struct {
 	site domain.SiteQuery
 	asof domain.Date
 	csv  bool
+	gcj  bool // datum=gcj02
 }
 
 func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	var iq itemsQuery
-	q, format, err := query(c, jsonCSV, "plan", "bbox", "limit", "offset", "project", "district", "status", "asof")
+	q, format, err := query(c, jsonCSV, "plan", "bbox", "limit", "offset", "project", "district", "status", "asof", datumParam)
 	if err != nil {
 		return iq, err
 	}
 	iq.csv = format == "csv"
 	sq := domain.SiteQuery{Plan: p.ID, Layer: c.Param("collection")}
+	if iq.gcj, err = parseDatum(q); err != nil {
+		return iq, err
+	}
+	if iq.gcj && isDownload(c) {
+		return iq, domain.Invalid(datumParam, "a download is in WGS84 (CRS84); datum=gcj02 is for drawing on a GCJ-02 basemap")
+	}
 	if sq.BBox, err = parseBBox(q.Get("bbox")); err != nil {
 		return iq, err
+	}
+	if sq.BBox != nil && iq.gcj {
+		b := boundToWGS84(*sq.BBox)
+		sq.BBox = &b
 	}
 	if sq.Limit, err = parseLimit(q); err != nil {
 		return iq, err
@@ -253,6 +264,9 @@ func (s *server) items(c echo.Context) error {
 	page, err := s.cfg.Store.Sites(ctx, iq.site)
 	if err != nil {
 		return err
+	}
+	if iq.gcj {
+		page.Sites = shiftSites(page.Sites)
 	}
 	noCache(c)
 	if iq.csv {
@@ -331,7 +345,11 @@ func pagingLinks(c echo.Context, mediaType string, limit, offset, returned, matc
 }
 
 func (s *server) item(c echo.Context) error {
-	p, q, _, err := s.planQuery(c, jsonOnly, "asof")
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof", datumParam)
+	if err != nil {
+		return err
+	}
+	gcj, err := parseDatum(q)
 	if err != nil {
 		return err
 	}
@@ -358,6 +376,9 @@ func (s *server) item(c echo.Context) error {
 	report, err := s.cfg.Store.SiteReport(ctx, p.ID, site.Layer, site.ID, asof)
 	if err != nil {
 		return err
+	}
+	if gcj {
+		site.Geometry = shiftGCJ02(site.Geometry)
 	}
 	f := newLookup(p, districts, zones).feature(site, report, asof)
 	b := base(c)

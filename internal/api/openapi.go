@@ -41,6 +41,7 @@ func (s *server) openAPI(c echo.Context) error {
 				param("project", "project number", oa{"type": "integer", "minimum": 1}),
 				param("district", "district adcode, zone id, or name, of the plan's city", str),
 				param("status", "tracking status on asof (filtered by the store)", trackingSchema()),
+				datumSpec(),
 				param("f", "format: json (GeoJSON, the default) or csv (the same columns, UTF-8 with BOM); csv without limit is the whole selection, streamed as /download does", oa{"type": "string", "enum": []string{"json", "csv"}}),
 			},
 			"responses": geoResp("a GeoJSON FeatureCollection with numberMatched, numberReturned, asof and next/prev links"),
@@ -60,7 +61,7 @@ func (s *server) openAPI(c echo.Context) error {
 			"responses": geoResp("a GeoJSON FeatureCollection with numberMatched first and numberReturned last, or a CSV"),
 		}},
 		"/collections/{collectionId}/items/{featureId}": oa{"get": oa{
-			"operationId": "item", "summary": "one feature, with the report that speaks for it on asof", "parameters": []any{collectionID, featureID, planParam(), asofParam()},
+			"operationId": "item", "summary": "one feature, with the report that speaks for it on asof", "parameters": []any{collectionID, featureID, planParam(), asofParam(), datumSpec()},
 			"responses": geoResp("a GeoJSON Feature"),
 		}},
 	}
@@ -103,6 +104,11 @@ func param(name, desc string, schema oa) oa {
 
 func planParam() oa {
 	return param("plan", "plan id; the latest plan when absent", oa{"type": "string"})
+}
+
+// datumSpec documents datum= (datum.go).
+func datumSpec() oa {
+	return param(datumParam, "wgs84 (the default) or gcj02: coordinates in and out (geometries, bbox) in GCJ-02, to draw on a GCJ-02 basemap such as AMap; not on a download", oa{"type": "string", "enum": []string{"wgs84", "gcj02"}})
 }
 
 func asofParam() oa {

@@ -19,7 +19,7 @@ func apiPaths(root string) oa {
 		return oa{"201": oa{"description": desc, "content": oa{mediaJSON: oa{"schema": ref(schema)}}}}
 	}
 	return oa{
-		"/api/config": oa{"servers": servers, "get": oa{"operationId": "config", "summary": "what the map needs first: basemap, plan (plan=, else the latest) and its city {id,name,name_en}, plans (every plan: id, year, title, title_en, city), the city's today, default_date, time_zone, range {from,to} of the date slider, tolerance, center [lat,lon]", "responses": jsonResp("the configuration")}},
+		"/api/config": oa{"servers": servers, "get": oa{"operationId": "config", "summary": "what the map needs first: basemap (the default) and basemaps (the switcher's list: id, name, name_en, url with any browser key filled in, subdomains, attribution, approval (审图号), crs wgs84|gcj02, max_zoom, labels {url, subdomains}), plan (plan=, else the latest) and its city {id,name,name_en}, plans (every plan: id, year, title, title_en, city), the city's today, default_date, time_zone, range {from,to} of the date slider, tolerance, center [lat,lon]", "responses": jsonResp("the configuration")}},
 		"/api/projects": oa{"servers": servers, "get": oa{
 			"operationId": "projects", "summary": "the plan's projects with planned and reported state, and the scorecard",
 			"parameters": []any{planParam(), asofParam(), param("category", "category number", oa{"type": "integer", "minimum": 1}),

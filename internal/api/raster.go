@@ -128,7 +128,11 @@ func (s *server) rasterTile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "plan", "asof", "v"); err != nil {
+	if err := checkParams(q, "plan", "asof", "v", datumParam); err != nil {
+		return err
+	}
+	gcj, err := parseDatum(q)
+	if err != nil {
 		return err
 	}
 	tile, scale, err := parseTile(c)
@@ -145,6 +149,9 @@ func (s *server) rasterTile(c echo.Context) error {
 	b := tile.Bound()
 	pad := (b.Max[0] - b.Min[0]) * 16 / 256
 	box := orb.Bound{Min: orb.Point{b.Min[0] - pad, b.Min[1] - pad}, Max: orb.Point{b.Max[0] + pad, b.Max[1] + pad}}
+	if gcj { // the tile is a GCJ-02 tile: query the WGS84 area under it
+		box = boundToWGS84(box)
+	}
 	var hit []domain.LayerInfo
 	for _, l := range layers {
 		if l.Count > 0 && l.Extent.Intersects(box) {
@@ -157,6 +164,11 @@ func (s *server) rasterTile(c echo.Context) error {
 	feats, err := s.rasterFeatures(c, p, hit, box, asof, 0, "")
 	if err != nil {
 		return err
+	}
+	if gcj {
+		for i := range feats {
+			feats[i].Geometry = shiftGCJ02(feats[i].Geometry)
+		}
 	}
 	release, err := s.renders.acquire(c.Request().Context())
 	if err != nil {

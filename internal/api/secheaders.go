@@ -22,10 +22,7 @@ const DefaultEmbedFrameAncestors = "*"
 // static map, fetched from 'self' and saved through a blob: URL.) Inline style attributes stay allowed: the map and its
 // legend draw bars and cluster rings with them, and a style cannot run code.
 func securityHeaders(cfg Config) echo.MiddlewareFunc {
-	hosts := cfg.CSPHosts
-	if src, err := CSPSource(cfg.Basemap.URL); err == nil && src != "" {
-		hosts = append([]string{src}, hosts...)
-	}
+	hosts := append(basemapSources(cfg.basemaps()), cfg.CSPHosts...)
 	ancestors := cfg.EmbedFrameAncestors
 	if ancestors == "" {
 		ancestors = DefaultEmbedFrameAncestors

@@ -12,16 +12,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"projectmap/internal/basemap"
 	"projectmap/internal/domain"
 	"projectmap/internal/ledger"
 	"projectmap/internal/render"
 )
 
-// Basemap is the tile layer the map draws under the data.
-type Basemap struct {
-	URL         string `json:"url"`
-	Attribution string `json:"attribution"`
-}
+// Basemap is a tile layer the map may draw under the data.
+type Basemap = basemap.Basemap
 
 // Defaults of the Config fields that have one.
 const (
@@ -32,9 +30,12 @@ const (
 
 // Config is everything the server needs, passed in explicitly.
 type Config struct {
-	Store   domain.Store
-	Logger  *slog.Logger
-	Basemap Basemap
+	Store  domain.Store
+	Logger *slog.Logger
+	// Basemaps are the basemaps of the switcher, the first the default;
+	// empty, Basemap alone is the list (none when its URL is "").
+	Basemaps []Basemap
+	Basemap  Basemap
 	// Now gives the current time: the default date (plan.DefaultDate) and
 	// the city's today that reports may not be dated after.
 	Now func() time.Time

@@ -31,6 +31,7 @@ import { shareButton } from './share.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
+import { basemaps } from './basemaps.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
@@ -90,8 +91,8 @@ let filterCtl = null
 let attribution = ''
 let openPop = null
 let playing = false
-// basemap is the tile layer (null without one).
-let basemap = null
+// bms are the basemaps (basemaps.js).
+let bms = null
 
 // ---------- boot ----------
 
@@ -120,6 +121,7 @@ async function boot() {
   S.filter = hs.status
   S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
+  bms = basemaps(cfg, hs.basemap)
   initMap(cfg, hs.view, hs.bbox)
   syncDateControls()
   renderBadge()
@@ -213,7 +215,8 @@ const isDerived = (id) => DERIVED.has(groupOf(id)) || !!(S.info.get(id) || {}).d
 // ---------- map ----------
 
 function initMap(cfg, view, bbox) {
-  const center = view ? [view.lat, view.lng] : cfg.center || [34.26, 108.94]
+  const [lat, lng] = view ? [view.lat, view.lng] : cfg.center || [34.26, 108.94]
+  const center = bms.fromWGS({ lat, lng }) // the URL is WGS84, the map the basemap's datum
   const zoom = view ? view.zoom : cfg.zoom ?? 10
   // Phones pinch to zoom; the buttons would only cover popups there. An
   // embedded map keeps them: its top left is free, and a reader may not
@@ -252,7 +255,7 @@ function initMap(cfg, view, bbox) {
     })
     renderFilterControl()
   }
-  initBasemap(cfg.basemap || {})
+  bms.attach(map, { embed: EMBED, onFail: basemapFailed, onLoad: hideNotice, onSwitch: basemapSwitched })
   map.on('zoomend', syncZoomClass)
   map.on('popupopen', () => {
     hideNotice()
@@ -260,7 +263,7 @@ function initMap(cfg, view, bbox) {
     const details = PHONE.matches && legend && legend.getContainer().querySelector('details')
     if (details && details.open) details.open = false
   })
-  if (bbox) map.fitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]], { padding: [16, 16], animate: false })
+  if (bbox) map.fitBounds([bms.fromWGS({ lat: bbox[1], lng: bbox[0] }), bms.fromWGS({ lat: bbox[3], lng: bbox[2] })], { padding: [16, 16], animate: false })
   syncZoomClass()
 }
 
@@ -269,34 +272,18 @@ function syncZoomClass() {
   el.classList.toggle('pm-z-low', map.getZoom() < 9)
 }
 
-function initBasemap(bm) {
-  const el = map.getContainer()
-  if (!bm.url) {
-    // No basemap configured: the district outlines are the map.
-    el.classList.add('pm-offline')
-    return
-  }
-  let loaded = 0
-  let failed = 0
-  const tiles = L.tileLayer(bm.url, { attribution: bm.attribution || '', maxZoom: 19, crossOrigin: false })
-  basemap = tiles
-  tiles.on('tileload', () => {
-    loaded++
-    if (el.classList.contains('pm-offline')) {
-      el.classList.remove('pm-offline')
-      hideNotice()
-    }
-  })
-  tiles.on('tileerror', () => {
-    failed++
-    if (!loaded && failed >= 2 && !el.classList.contains('pm-offline')) {
-      el.classList.add('pm-offline')
-      // An embed keeps its badge clear: the districts show as the base.
-      if (EMBED) console.warn(t('basemapFailed'))
-      else showNotice(t('basemapFailed'), true)
-    }
-  })
-  tiles.addTo(map)
+// An embed keeps its badge clear: the districts show as the base.
+function basemapFailed() {
+  if (EMBED) console.warn(t('basemapFailed'))
+  else showNotice(t('basemapFailed'), true)
+}
+
+// basemapSwitched: on a basemap of another datum the layers come again,
+// shifted by the server.
+function basemapSwitched(datumChanged) {
+  hideNotice()
+  if (datumChanged) for (const id of LY.keys()) if (isOn(id)) showLayer(id)
+  updateHash()
 }
 
 function setAttribution() {
@@ -308,7 +295,7 @@ function setAttribution() {
 // ---------- layers: loading ----------
 
 async function fetchItems(id, date, status) {
-  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${onlyProject(id)}`
+  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${onlyProject(id)}${bms.datumParam()}`
   const features = []
   let matched = null
   for (let page = 0; url && page < 50; page++) {
@@ -324,7 +311,7 @@ async function fetchItems(id, date, status) {
 // fetchKey is what a layer's data depends on: the date and the status
 // filter; the base layer depends on neither.
 function fetchKey(id) {
-  return isBase(id) ? '' : `${S.date}|${S.filter}${onlyProject(id)}`
+  return (isBase(id) ? '' : `${S.date}|${S.filter}${onlyProject(id)}`) + bms.datumParam()
 }
 
 // onlyProject: an embed of a project shows that project's sites only.
@@ -632,9 +619,10 @@ function syncPlay() {
 // ---------- URL state ----------
 
 function currentState() {
-  const c = map.getCenter()
+  const c = bms.toWGS(map.getCenter())
   return {
     view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng },
+    basemap: bms.isDefault() ? null : bms.id(),
     layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id) && groupOf(id) === id),
     date: S.date,
     project: S.project,
@@ -681,9 +669,9 @@ const embedDlg = embedDialog({
   projectLayers: (n) => projectLayers(n).filter((id) => groupOf(id) === id),
   members: (ids) => ids.flatMap(members),
   layerTitles: (ids) => layerInfos(ids, S.info).map((c) => pick(c, 'title')),
-  viewBBox: () => viewBBox(map),
+  viewBBox: () => bms.bboxToWGS(viewBBox(map)),
   getJSON: (url) => getJSON(url),
-  basemap: () => (S.config && S.config.basemap) || {},
+  basemap: () => bms.current(),
 })
 
 const pictureDlg = pictureDialog({
@@ -694,7 +682,7 @@ const pictureDlg = pictureDialog({
   year: () => S.year,
   plan: () => S.plan,
   layers: () => S.collections.map((c) => c.id).filter((id) => S.on.has(id)),
-  bounds: () => map.getBounds().toBBoxString().split(',').map(Number),
+  bounds: () => bms.bboxToWGS(map.getBounds().toBBoxString().split(',').map(Number)),
 })
 
 const shareBtn = shareButton({ ready: () => S.ready && !EMBED, updateHash: () => updateHash(), hash: () => formatHash({ ...currentState(), embed: false }) })
@@ -708,7 +696,8 @@ function renderBadge() {
 async function applyHash(hs) {
   if (wantsPlan(S.config, hs.plan)) return location.reload()
   if (hs.lang && hs.lang !== lang()) switchLang(hs.lang)
-  if (hs.view) map.setView([hs.view.lat, hs.view.lng], hs.view.zoom, { animate: false })
+  if ((hs.basemap || '') !== (bms.isDefault() ? '' : bms.id())) bms.choose(hs.basemap)
+  if (hs.view) map.setView(bms.fromWGS(hs.view), hs.view.zoom, { animate: false })
   if (hs.layers) {
     const want = new Set(hs.layers.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
     for (const id of [...S.on]) if (!want.has(id)) setLayerOn(id, false)
@@ -737,6 +726,7 @@ function switchLang(l) {
   pictureDlg.render()
   shareBtn.render()
   renderPlans()
+  bms.render()
   if (!$('#pm-notice').hidden && map.getContainer().classList.contains('pm-offline')) showNotice(t('basemapFailed'), true)
   updateHash()
 }

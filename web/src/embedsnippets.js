@@ -53,7 +53,9 @@ export function staticURL(o) {
 
 export const styleURL = (o) => `${o.base}styles/${layerPath(o)}.json` + query([['asof', o.date], ['plan', o.plan]])
 
-export const tilesURL = (o) => `${o.base}tiles/${layerPath(o)}/{z}/{x}/{y}.png` + query([['asof', o.date], ['plan', o.plan]])
+// On a GCJ-02 basemap (basemaps.js) the data tiles come shifted to match.
+const gcj = (o) => (o.basemap && o.basemap.crs === 'gcj02' ? 'gcj02' : '')
+export const tilesURL = (o) => `${o.base}tiles/${layerPath(o)}/{z}/{x}/{y}.png` + query([['asof', o.date], ['plan', o.plan], ['datum', gcj(o)]])
 
 // attr escapes text for a double-quoted attribute.
 const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -109,7 +111,7 @@ export function leafletSnippet(o) {
     `<div id="${id}" style="width:100%;height:${wantedHeight(640, o.ratio)}px" role="region" aria-label="${attr(o.title)}"></div>\n` +
     `<script>\nvar map = L.map(${js(id)})\n` +
     (b ? `map.fitBounds([[${b[1]}, ${b[0]}], [${b[3]}, ${b[2]}]])\n` : `map.setView([34.26, 108.94], 10)\n`) +
-    (o.basemap && o.basemap.url ? `L.tileLayer(${js(o.basemap.url)}, { maxZoom: 19, attribution: ${js(o.basemap.attribution || '')} }).addTo(map)\n` : '') +
+    (o.basemap && o.basemap.url ? `L.tileLayer(${js(o.basemap.url)}, { maxZoom: 19, ${o.basemap.subdomains ? `subdomains: ${js(o.basemap.subdomains)}, ` : ''}attribution: ${js([o.basemap.attribution, o.basemap.approval].filter(Boolean).join(' · '))} }).addTo(map)\n` : '') +
     `L.tileLayer(${js(tilesURL(o))}, {\n  maxZoom: 18,\n  attribution: ${js(o.attribution || '')},\n}).addTo(map)\n</script>`
   )
 }
