@@ -21,7 +21,7 @@ import { clusterIcon, choroplethScale } from './draw.js'
 import { drawFeature, drawBase, featureId } from './layerdraw.js'
 import { popupHTML, projectCardHTML, schedulesFor } from './popup.js'
 import { fillHistory } from './history.js'
-import { scorecardOf, scorecardHTML, filterControlHTML } from './scorecard.js'
+import { scorecardOf, scorecardHTML } from './scorecard.js'
 import { legendHTML } from './legend.js'
 import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens } from './projectlist.js'
 import { isEmbedView, pageURL, badgeHTML } from './embed.js'
@@ -31,6 +31,7 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
+import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, cleared, categoryCounts } from './filters.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -67,8 +68,12 @@ const S = {
   range: { from: '', to: '' },
   tolerance: null,
   steps: [],
-  // filter is the tracking status the list and the map show only, or ''.
+  // filter is the tracking status the list and the map show only, or '';
+  // district a district's adcode (or zone id), or ''; inDistrict the
+  // projects that reach it (filters.js).
   filter: '',
+  district: '',
+  inDistrict: null,
   scorecard: null,
   project: null,
   cat: 0,
@@ -119,6 +124,8 @@ async function boot() {
   S.date = clampDate(hs.date || S.defaultDate)
   S.project = hs.project
   S.filter = hs.status
+  S.cat = hs.cat
+  S.district = hs.district
   S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
   initMap(cfg, hs.view, hs.bbox)
@@ -134,6 +141,7 @@ async function boot() {
     return
   }
   ingestProjects(projects, S.date)
+  S.inDistrict = await projectsInDistrict(getJSON, S.district, S.date).catch(() => null)
   renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
@@ -144,6 +152,7 @@ async function boot() {
   renderBadge()
 
   await Promise.all([showLayer(BASE_LAYER), ...[...S.on].map(showLayer)])
+  renderFilters()
   if (S.project && !hs.view && !hs.bbox) fitProject(S.project)
   S.ready = true
   updateHash()
@@ -200,7 +209,7 @@ function ingestCollections(res) {
 
 const category = (n) => S.categories.find((c) => c.number === n)
 const isBase = (id) => !(S.info.get(id) || {}).project
-const isOn = (id) => id === BASE_LAYER || S.on.has(id)
+const isOn = (id) => id === BASE_LAYER || (S.on.has(id) && inCategory(S.info.get(id), S.cat))
 // A layer split off another by geometry type names it in group (zone
 // points beside district areas, lines beside points): the map shows,
 // toggles and counts the two as one, with one row in the layer list.
@@ -249,9 +258,9 @@ function initMap(cfg, view, bbox) {
   else {
     filterCtl = boxControl('pm-filterctl', 'topright')
     filterCtl.getContainer().addEventListener('click', (e) => {
-      if (e.target.closest('button[data-filter]')) setFilter('')
+      const b = e.target.closest('button[data-clear]')
+      if (b) setFilters(cleared(filters(), b.dataset.clear))
     })
-    renderFilterControl()
   }
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
@@ -309,7 +318,7 @@ function setAttribution() {
 // ---------- layers: loading ----------
 
 async function fetchItems(id, date, status) {
-  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${onlyProject(id)}`
+  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${isBase(id) ? '' : districtParam(S.district)}${onlyProject(id)}`
   const features = []
   let matched = null
   for (let page = 0; url && page < 50; page++) {
@@ -325,7 +334,7 @@ async function fetchItems(id, date, status) {
 // fetchKey is what a layer's data depends on: the date and the status
 // filter; the base layer depends on neither.
 function fetchKey(id) {
-  return isBase(id) ? '' : `${S.date}|${S.filter}${onlyProject(id)}`
+  return isBase(id) ? '' : `${S.date}|${S.filter}|${S.district}${onlyProject(id)}`
 }
 
 // onlyProject: an embed of a project shows that project's sites only.
@@ -639,6 +648,8 @@ function currentState() {
     layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id) && groupOf(id) === id),
     date: S.date,
     project: S.project,
+    cat: S.cat,
+    district: S.district,
     status: S.filter,
     plan: S.planParam || null,
     lang: lang(),
@@ -721,7 +732,7 @@ async function applyHash(hs) {
     for (const id of want) setLayerOn(id, true)
   }
   if (hs.project !== S.project) selectProject(hs.project, { zoom: !hs.view, addLayers: !hs.layers })
-  if (hs.status !== S.filter) setFilter(hs.status)
+  if (hs.status !== S.filter || hs.cat !== S.cat || hs.district !== S.district) setFilters({ cat: hs.cat, district: hs.district, status: hs.status })
   if (hs.date) await setDate(hs.date)
   updateHash()
 }
@@ -738,7 +749,7 @@ function switchLang(l) {
   rerenderAll()
   refreshPopup()
   renderBadge()
-  renderFilterControl()
+  renderFilters()
   embedDlg.render()
   pictureDlg.render()
   renderPlans()
@@ -850,9 +861,10 @@ function wireStatic() {
   $('#pm-cats').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-cat]')
     if (!b) return
-    S.cat = +b.dataset.cat
-    renderProjects()
+    setFilters({ ...filters(), cat: +b.dataset.cat })
   })
+  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ ...filters(), district: e.target.value }))
+  $('#pm-filters').addEventListener('click', (e) => e.target.closest('[data-clear]') && setFilters(cleared(filters(), e.target.closest('[data-clear]').dataset.clear)))
   $('#pm-score').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-filter]')
     if (!b) return
@@ -919,7 +931,7 @@ function layerMeta(c) {
 function layerRow(c) {
   const base = c.id === BASE_LAYER
   return (
-    `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${isOn(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
+    `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${base || S.on.has(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
     `<span class="pm-layer-text"><span class="pm-layer-name">${esc(pick(c, 'title'))}</span>` +
     `<span class="pm-layer-meta" data-meta="${esc(c.id)}">${esc(layerMeta(c))}</span></span></label>` +
     layerDownloadsHTML(layerInfos(members(c.id), S.info), { asof: S.date, plan: S.planParam })
@@ -956,11 +968,13 @@ function updateLayerCount(id) {
 
 function renderProjects() {
   $('#pm-score').innerHTML = S.scorecard ? scorecardHTML(S.scorecard, S.filter) : ''
-  $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat)
   const toks = tokens(S.query)
-  const list = filterProjects(S.projectList, { cat: S.cat, filter: S.filter, toks, category })
+  const sel = { cat: S.cat, filter: S.filter, inDistrict: S.inDistrict, toks, category }
+  const counts = categoryCounts(S.projectList, (p) => filterProjects([p], { ...sel, cat: 0 }).length > 0)
+  $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat, counts)
+  const list = filterProjects(S.projectList, sel)
   const downloads = (p) => projectDownloadsHTML(p, layerInfos(projectLayers(p.number), S.info), { asof: S.date, plan: S.planParam })
-  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter, downloads })
+  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter || S.cat || S.district, downloads })
   if (toks.length) h += siteResults(toks, list.length)
   $('#pm-results').innerHTML = h
   renderCard()
@@ -982,7 +996,7 @@ function siteResults(toks, nProjects) {
   return sitesHTML(found, { loaded: S.searchLoadedFor === searchKey(), nProjects, isOn })
 }
 
-const searchKey = () => `${S.date}|${S.filter}`
+const searchKey = () => `${S.date}|${S.filter}|${S.district}`
 
 // loadAllForSearch fetches every layer once per date and filter, so search
 // finds sites in layers that are off.
@@ -999,24 +1013,32 @@ function loadAllForSearch() {
 }
 
 // setFilter shows only the projects and places of one tracking status
-// ('' for all): the list filters itself, the map asks the server (items
-// status=).
-function setFilter(status) {
-  status = status || ''
-  if (status === S.filter) return
-  S.filter = status
+// ('' for all), keeping the other filters.
+const setFilter = (status) => setFilters({ ...filters(), status: status || '' })
+const filters = () => ({ cat: S.cat, district: S.district, status: S.filter })
+
+// setFilters sets the category, district and status filters (filters.js):
+// the list filters itself, the map asks the server (items status=,
+// district=) and hides the other categories' layers.
+async function setFilters(f) {
+  if (f.cat === S.cat && f.district === S.district && f.status === S.filter) return
+  if (f.district !== S.district) S.inDistrict = await projectsInDistrict(getJSON, f.district, S.date).catch(() => null)
+  ;[S.cat, S.district, S.filter] = [f.cat || 0, f.district || '', f.status || '']
   renderProjects()
   renderBadge()
-  renderFilterControl()
+  renderFilters()
   updateHash()
-  for (const id of S.on) showLayer(id)
+  for (const id of S.on) isOn(id) ? showLayer(id) : render(id)
 }
 
-function renderFilterControl() {
+function renderFilters() {
+  const names = { category, district: (code) => districtOptions((LY.get(BASE_LAYER)?.data || {}).features).find((d) => d.code === code) }
+  const bar = activeFiltersHTML(activeFilters(filters(), names))
+  $('#pm-filters').innerHTML = districtSelectHTML(districtOptions((LY.get(BASE_LAYER)?.data || {}).features), S.district) + bar
   if (!filterCtl) return
   const el = filterCtl.getContainer()
-  el.hidden = !S.filter
-  el.innerHTML = S.filter ? filterControlHTML(S.filter) : ''
+  el.hidden = !bar
+  el.innerHTML = bar
 }
 
 function projectLayers(n) {
