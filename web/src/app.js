@@ -31,7 +31,7 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
-import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, cleared, categoryCounts } from './filters.js'
+import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, filtersSentence, cleared, categoryCounts } from './filters.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -710,7 +710,7 @@ const pictureDlg = pictureDialog({
   basemapAttribution: () => (S.config.basemap || {}).attribution,
   legendEl: () => legend && legend.getContainer(),
   // The footer says how to read the statuses (and names a filter).
-  note: () => [t('statusNote'), S.filter ? t('filterOn')(t('scoreLabels')[S.filter]) : ''].filter(Boolean).join(' '),
+  note: () => [t('statusNote'), filtersNote()].filter(Boolean).join(' '),
   setPicturing: (on) => {
     picturing = on
   },
@@ -718,8 +718,8 @@ const pictureDlg = pictureDialog({
 
 function renderBadge() {
   if (!badge) return
-  const getData = getDataHTML(layerInfos([...S.on], S.info), { asof: S.date, project: S.project, status: S.filter, plan: S.planParam })
-  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter, getData })
+  const getData = getDataHTML(layerInfos([...S.on].filter(isOn), S.info), { asof: S.date, project: S.project, district: S.district, status: S.filter, plan: S.planParam })
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filtersNote: filtersNote(), getData })
 }
 
 async function applyHash(hs) {
@@ -1031,9 +1031,12 @@ async function setFilters(f) {
   for (const id of S.on) isOn(id) ? showLayer(id) : render(id)
 }
 
+const filterNames = { category, district: (code) => districtOptions((LY.get(BASE_LAYER)?.data || {}).features).find((d) => d.code === code) }
+// filtersNote names the filters on for a picture's footer or an embed's badge.
+const filtersNote = () => filtersSentence(activeFilters(filters(), filterNames))
+
 function renderFilters() {
-  const names = { category, district: (code) => districtOptions((LY.get(BASE_LAYER)?.data || {}).features).find((d) => d.code === code) }
-  const bar = activeFiltersHTML(activeFilters(filters(), names))
+  const bar = activeFiltersHTML(activeFilters(filters(), filterNames))
   $('#pm-filters').innerHTML = districtSelectHTML(districtOptions((LY.get(BASE_LAYER)?.data || {}).features), S.district) + bar
   if (!filterCtl) return
   const el = filterCtl.getContainer()

@@ -41,30 +41,37 @@ export async function projectsInDistrict(getJSON, district, date) {
 // statusName is a tracking status in plain words.
 export const statusName = (s) => (s === 'unreported' ? t('noReportYet') : t('scoreLabels')[s] || s)
 
-// activeFilters lists the filters on, each {key, label}; names: {category(n),
-// district(code)} give their names.
+// activeFilters lists the filters on, each {key, name, label} (label
+// names the kind too: 区县：临潼区); names: {category(n), district(code)}
+// give their names.
 export function activeFilters(f, names) {
   const out = []
+  const add = (key, name, kind, extra) => out.push({ key, name, label: t(kind)(name), ...extra })
   if (f.cat) {
     const c = names.category(f.cat)
-    out.push({ key: 'cat', label: t('catFilter')(c ? pick(c, 'name') : String(f.cat)) })
+    add('cat', c ? pick(c, 'name') : String(f.cat), 'catFilter')
   }
   if (f.district) {
     const d = names.district(f.district)
-    out.push({ key: 'district', label: t('districtFilter')(d ? pick(d, 'name') : f.district) })
+    add('district', d ? pick(d, 'name') : f.district, 'districtFilter')
   }
-  if (f.status) out.push({ key: 'status', label: t('statusFilter')(statusName(f.status)), status: f.status })
+  if (f.status) add('status', statusName(f.status), 'statusFilter', { status: f.status })
   return out
 }
 
-// activeFiltersHTML shows the filters on, each with a button that removes
-// it, and one that clears them all ('' when none is on).
+// filtersSentence names the filters on in one line ('' when none is
+// on), e.g. 仅显示：区县：临潼区；状态：落后.
+export const filtersSentence = (list) => (list.length ? t('filterOn')(list.map((a) => a.name).join(t('filterSep'))) : '')
+
+// activeFiltersHTML shows the filters on (仅显示：临潼区 × 落后 ×), each
+// with a button that removes it, and one that clears them all ('' when
+// none is on).
 export function activeFiltersHTML(list) {
   if (!list.length) return ''
-  let h = `<div class="pm-active" role="group" aria-label="${esc(t('activeFilters'))}"><span class="pm-active-title">${esc(t('activeFilters'))}</span>`
+  let h = `<div class="pm-active" role="group" aria-label="${esc(t('activeFilters'))}"><span class="pm-active-title">${esc(t('filterOn')(''))}</span>`
   for (const a of list) {
     const sym = a.status ? `<span class="status-${a.status} pm-inline-glyph">${glyph(a.status, false, 18)}</span>` : ''
-    h += `<button type="button" class="pm-active-chip" data-clear="${a.key}" aria-label="${esc(t('removeFilter')(a.label))}">${sym}<span>${esc(a.label)}</span><span aria-hidden="true"> ×</span></button>`
+    h += `<button type="button" class="pm-active-chip" data-clear="${a.key}" aria-label="${esc(t('removeFilter')(a.label))}">${sym}<span>${esc(a.name)}</span><span aria-hidden="true"> ×</span></button>`
   }
   return h + `<button type="button" class="pm-linkbtn pm-active-clear" data-clear="all">${esc(t('clearFilters'))}</button></div>`
 }

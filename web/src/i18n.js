@@ -256,6 +256,7 @@ const zh = {
   statusFilter: (s) => `状态：${s}`,
   noReportYet: '尚无报告',
   filtersNone: '没有符合筛选条件的项目。',
+  filterSep: '；',
 }
 
 const en = {
@@ -504,6 +505,7 @@ const en = {
   statusFilter: (s) => `Status: ${s}`,
   noReportYet: 'No report yet',
   filtersNone: 'No project matches these filters.',
+  filterSep: '; ',
 }
 
 export const STRINGS = { zh, en }
