@@ -863,7 +863,7 @@ function wireStatic() {
     if (!b) return
     setFilters({ ...filters(), cat: +b.dataset.cat })
   })
-  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ ...filters(), district: e.target.value }))
+  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ ...filters(), district: e.target.value }).then(fitDistrict))
   $('#pm-filters').addEventListener('click', (e) => e.target.closest('[data-clear]') && setFilters(cleared(filters(), e.target.closest('[data-clear]').dataset.clear)))
   $('#pm-score').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-filter]')
@@ -1082,6 +1082,12 @@ function panelCover() {
   // On phones the panel covers the lower part of the map.
   if (!PHONE.matches || !S.panel) return 0
   return $('#pm-panel').getBoundingClientRect().height
+}
+
+// fitDistrict frames the district chosen (its outline in the base layer).
+function fitDistrict() {
+  const e = [...(LY.get(BASE_LAYER)?.index.values() || [])].find((e) => (e.feature.properties || {}).district === S.district)
+  if (e && e.bounds) map.fitBounds(e.bounds, { padding: [30, 30], paddingBottomRight: [30, 30 + panelCover()], animate: false })
 }
 
 function fitProject(n) {
