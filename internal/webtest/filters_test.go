@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -199,6 +200,39 @@ func TestFiltersInBrowser(t *testing.T) {
 		listed, _ := eval[[]int](ctx, listedJS)
 		if want := apiProjects(t, base, fmt.Sprintf("&category=%d", info.Category)); !slices.Equal(listed, want) {
 			t.Errorf("category %d: list shows %v, the API %v", info.Category, listed, want)
+		}
+	})
+
+	t.Run("phone, English", func(t *testing.T) {
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
+			emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 740, DeviceScaleFactor: 2, Mobile: true}); err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 1280, Height: 800, DeviceScaleFactor: 1})
+		if err := load(ctx, base+"/#date="+filterDate+"&district="+district+"&status="+status+"&lang=en"); err != nil {
+			t.Fatal(err)
+		}
+		saveShot(t, ctx, "filters-phone-en.png")
+		// Opened without a view, the link frames its district.
+		if in, _ := eval[bool](ctx, `projectmap.map.getBounds().contains([34.37, 109.21])`); !in {
+			t.Errorf("phone: a link with district=%s and no view does not frame 临潼区", district)
+		}
+		type note struct {
+			Text  string  `json:"text"`
+			Right float64 `json:"right"`
+			Width float64 `json:"width"`
+		}
+		got, err := eval[note](ctx, `(() => { const el = document.querySelector('.pm-filterctl'); const r = el.getBoundingClientRect(); return {text: el.textContent, right: r.right, width: innerWidth} })()`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got.Text, "Lintong District") || !strings.Contains(got.Text, "Clear all filters") || got.Right > got.Width {
+			t.Errorf("phone: the map's filter note reads %q and ends at %.0f px of %.0f", got.Text, got.Right, got.Width)
+		}
+		for _, id := range []string{"old-communities", "metro-stations"} {
+			if c, _ := eval[drawCount](ctx, fmt.Sprintf(`%s(%q)`, countJS, id)); c.Indexed != apiCount(t, base, id, query) {
+				t.Errorf("phone: %s has %d features on the map, the API %d", id, c.Indexed, apiCount(t, base, id, query))
+			}
 		}
 	})
 

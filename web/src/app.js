@@ -154,6 +154,7 @@ async function boot() {
   await Promise.all([showLayer(BASE_LAYER), ...[...S.on].map(showLayer)])
   renderFilters()
   if (S.project && !hs.view && !hs.bbox) fitProject(S.project)
+  else if (S.district && !hs.view && !hs.bbox) fitDistrict()
   S.ready = true
   updateHash()
   map.on('moveend', debounce(updateHash, 120))
