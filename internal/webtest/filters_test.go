@@ -203,6 +203,17 @@ func TestFiltersInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("bad filters in a link are dropped", func(t *testing.T) {
+		if err := load(ctx, base+"/#date="+filterDate+"&district=nowhere&cat=99&lang=zh"); err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := eval[string](ctx, `location.hash`)
+		if strings.Contains(hash, "district=") || strings.Contains(hash, "cat=") {
+			t.Errorf("hash %q keeps a filter the server refuses", hash)
+		}
+		checkFiltered(t, ctx, base, "", true)
+	})
+
 	t.Run("phone, English", func(t *testing.T) {
 		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
 			emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 740, DeviceScaleFactor: 2, Mobile: true}); err != nil {

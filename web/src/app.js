@@ -141,7 +141,8 @@ async function boot() {
     return
   }
   ingestProjects(projects, S.date)
-  S.inDistrict = await projectsInDistrict(getJSON, S.district, S.date).catch(() => null)
+  if (!category(S.cat)) S.cat = 0
+  ;[S.district, S.inDistrict] = await districtFilter(S.district)
   renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
@@ -1023,8 +1024,9 @@ const filters = () => ({ cat: S.cat, district: S.district, status: S.filter })
 // district=) and hides the other categories' layers.
 async function setFilters(f) {
   if (f.cat === S.cat && f.district === S.district && f.status === S.filter) return
-  if (f.district !== S.district) S.inDistrict = await projectsInDistrict(getJSON, f.district, S.date).catch(() => null)
-  ;[S.cat, S.district, S.filter] = [f.cat || 0, f.district || '', f.status || '']
+  let district = S.district
+  if (f.district !== S.district) [district, S.inDistrict] = await districtFilter(f.district)
+  ;[S.cat, S.district, S.filter] = [category(f.cat) ? f.cat : 0, district, f.status || '']
   renderProjects()
   renderBadge()
   renderFilters()
@@ -1035,6 +1037,10 @@ async function setFilters(f) {
 const filterNames = { category, district: (code) => districtOptions((LY.get(BASE_LAYER)?.data || {}).features).find((d) => d.code === code) }
 // filtersNote names the filters on for a picture's footer or an embed's badge.
 const filtersNote = () => filtersSentence(activeFilters(filters(), filterNames))
+
+// districtFilter is [district, the projects reaching it]; a district the
+// server refuses (a link's typo, another city's) is dropped: ['', null].
+const districtFilter = (code) => projectsInDistrict(getJSON, code, S.date).then((set) => [set ? code : '', set], () => ['', null])
 
 function renderFilters() {
   const bar = activeFiltersHTML(activeFilters(filters(), filterNames))
