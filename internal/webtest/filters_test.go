@@ -136,6 +136,9 @@ func TestFiltersInBrowser(t *testing.T) {
 		}
 		checkFiltered(t, ctx, base, query, true)
 		saveShot(t, ctx, "filters-district-status.png")
+		if on, _ := eval[[]string](ctx, `[...document.querySelectorAll('path.pm-district-on')].map(p => p.dataset.id)`); !slices.Equal(on, []string{"district-" + district}) {
+			t.Errorf("outlined districts %v, want district-%s alone", on, district)
+		}
 		chips, err := eval[[]string](ctx, `[...document.querySelectorAll('.pm-filterctl .pm-active-chip')].map(b => b.textContent)`)
 		if err != nil {
 			t.Fatal(err)

@@ -31,7 +31,7 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
-import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, filtersSentence, cleared, categoryCounts } from './filters.js'
+import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, filtersSentence, cleared, categoryCounts, markDistrict } from './filters.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -1044,6 +1044,7 @@ const districtFilter = (code) => projectsInDistrict(getJSON, code, S.date).then(
 
 function renderFilters() {
   const bar = activeFiltersHTML(activeFilters(filters(), filterNames))
+  markDistrict(LY.get(BASE_LAYER)?.index, S.district)
   $('#pm-filters').innerHTML = districtSelectHTML(districtOptions((LY.get(BASE_LAYER)?.data || {}).features), S.district) + bar
   if (!filterCtl) return
   const el = filterCtl.getContainer()

@@ -80,7 +80,7 @@ export function activeFiltersHTML(list) {
 export function districtSelectHTML(options, district) {
   const opt = (code, label) => `<option value="${esc(code)}"${code === district ? ' selected' : ''}>${esc(label)}</option>`
   return (
-    `<label class="pm-district"><span>${esc(t('districtLabel'))}</span><select id="pm-district">` +
+    `<label class="pm-district-pick"><span>${esc(t('districtLabel'))}</span><select id="pm-district">` +
     opt('', t('allDistricts')) +
     options.map((d) => opt(d.code, pick(d, 'name'))).join('') +
     '</select></label>'
@@ -100,4 +100,13 @@ export function categoryCounts(projects, keep) {
   const n = new Map()
   for (const p of projects) if (keep(p)) n.set(p.category, (n.get(p.category) || 0) + 1)
   return n
+}
+
+// markDistrict outlines the chosen district's polygon (base layer index:
+// fid → {feature}) and no other.
+export function markDistrict(index, district) {
+  for (const [fid, e] of index || []) {
+    const on = !!district && (e.feature.properties || {}).district === district
+    for (const el of document.querySelectorAll(`path.pm-district[data-id="${CSS.escape(fid)}"]`)) el.classList.toggle('pm-district-on', on)
+  }
 }
