@@ -261,7 +261,7 @@ function initMap(cfg, view, bbox) {
     filterCtl = boxControl('pm-filterctl', 'topright')
     filterCtl.getContainer().addEventListener('click', (e) => {
       const b = e.target.closest('button[data-clear]')
-      if (b) setFilters(cleared(filters(), b.dataset.clear))
+      if (b) setFilters(cleared(b.dataset.clear))
     })
   }
   initBasemap(cfg.basemap || {})
@@ -863,10 +863,10 @@ function wireStatic() {
   $('#pm-cats').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-cat]')
     if (!b) return
-    setFilters({ ...filters(), cat: +b.dataset.cat })
+    setFilters({ cat: +b.dataset.cat })
   })
-  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ ...filters(), district: e.target.value }).then(fitDistrict))
-  $('#pm-filters').addEventListener('click', (e) => e.target.closest('[data-clear]') && setFilters(cleared(filters(), e.target.closest('[data-clear]').dataset.clear)))
+  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ district: e.target.value }).then(fitDistrict))
+  $('#pm-filters').addEventListener('click', (e) => e.target.closest('[data-clear]') && setFilters(cleared(e.target.closest('[data-clear]').dataset.clear)))
   $('#pm-score').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-filter]')
     if (!b) return
@@ -1016,13 +1016,17 @@ function loadAllForSearch() {
 
 // setFilter shows only the projects and places of one tracking status
 // ('' for all), keeping the other filters.
-const setFilter = (status) => setFilters({ ...filters(), status: status || '' })
+const setFilter = (status) => setFilters({ status: status || '' })
 const filters = () => ({ cat: S.cat, district: S.district, status: S.filter })
 
-// setFilters sets the category, district and status filters (filters.js):
-// the list filters itself, the map asks the server (items status=,
+// setFilters changes some of the category, district and status filters
+// (change: {cat?, district?, status?}; filters.js), one change after the
+// other: the list filters itself, the map asks the server (items status=,
 // district=) and hides the other categories' layers.
-async function setFilters(f) {
+let filtering = Promise.resolve()
+const setFilters = (change) => (filtering = filtering.then(() => applyFilters({ ...filters(), ...change })).catch((e) => console.error(e)))
+
+async function applyFilters(f) {
   if (f.cat === S.cat && f.district === S.district && f.status === S.filter) return
   let district = S.district
   if (f.district !== S.district) [district, S.inDistrict] = await districtFilter(f.district)

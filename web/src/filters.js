@@ -87,11 +87,11 @@ export function districtSelectHTML(options, district) {
   )
 }
 
-// cleared is the filters f with key ('cat', 'district', 'status' or
-// 'all') removed.
-export function cleared(f, key) {
+// cleared is the change that removes the filter key ('cat', 'district',
+// 'status' or 'all').
+export function cleared(key) {
   if (key === 'all') return { cat: 0, district: '', status: '' }
-  return { ...f, [key]: key === 'cat' ? 0 : '' }
+  return { [key]: key === 'cat' ? 0 : '' }
 }
 
 // categoryCounts counts, per category number, the projects that pass the
