@@ -31,7 +31,8 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
-import { inCategory, districtParam, projectsInDistrict, districtOptions, districtSelectHTML, activeFilters, activeFiltersHTML, filtersSentence, cleared, categoryCounts, markDistrict } from './filters.js'
+import { inCategory, districtParam, categoryCounts } from './filters.js'
+import { filterController } from './filterctl.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -142,7 +143,7 @@ async function boot() {
   }
   ingestProjects(projects, S.date)
   if (!category(S.cat)) S.cat = 0
-  ;[S.district, S.inDistrict] = await districtFilter(S.district)
+  ;[S.district, S.inDistrict] = await FILTERS.lookup(S.district)
   renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
@@ -153,9 +154,9 @@ async function boot() {
   renderBadge()
 
   await Promise.all([showLayer(BASE_LAYER), ...[...S.on].map(showLayer)])
-  renderFilters()
+  FILTERS.render()
   if (S.project && !hs.view && !hs.bbox) fitProject(S.project)
-  else if (S.district && !hs.view && !hs.bbox) fitDistrict()
+  else if (!hs.view && !hs.bbox) FILTERS.fit()
   S.ready = true
   updateHash()
   map.on('moveend', debounce(updateHash, 120))
@@ -259,10 +260,7 @@ function initMap(cfg, view, bbox) {
   if (EMBED) badge = boxControl('pm-ebadge', 'topright')
   else {
     filterCtl = boxControl('pm-filterctl', 'topright')
-    filterCtl.getContainer().addEventListener('click', (e) => {
-      const b = e.target.closest('button[data-clear]')
-      if (b) setFilters(cleared(b.dataset.clear))
-    })
+    FILTERS.wire(filterCtl.getContainer())
   }
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
@@ -712,7 +710,7 @@ const pictureDlg = pictureDialog({
   basemapAttribution: () => (S.config.basemap || {}).attribution,
   legendEl: () => legend && legend.getContainer(),
   // The footer says how to read the statuses (and names a filter).
-  note: () => [t('statusNote'), filtersNote()].filter(Boolean).join(' '),
+  note: () => [t('statusNote'), FILTERS.note()].filter(Boolean).join(' '),
   setPicturing: (on) => {
     picturing = on
   },
@@ -721,7 +719,7 @@ const pictureDlg = pictureDialog({
 function renderBadge() {
   if (!badge) return
   const getData = getDataHTML(layerInfos([...S.on].filter(isOn), S.info), { asof: S.date, project: S.project, district: S.district, status: S.filter, plan: S.planParam })
-  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filtersNote: filtersNote(), getData })
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filtersNote: FILTERS.note(), getData })
 }
 
 async function applyHash(hs) {
@@ -734,7 +732,7 @@ async function applyHash(hs) {
     for (const id of want) setLayerOn(id, true)
   }
   if (hs.project !== S.project) selectProject(hs.project, { zoom: !hs.view, addLayers: !hs.layers })
-  if (hs.status !== S.filter || hs.cat !== S.cat || hs.district !== S.district) setFilters({ cat: hs.cat, district: hs.district, status: hs.status })
+  if (hs.status !== S.filter || hs.cat !== S.cat || hs.district !== S.district) FILTERS.set({ cat: hs.cat, district: hs.district, status: hs.status })
   if (hs.date) await setDate(hs.date)
   updateHash()
 }
@@ -751,7 +749,7 @@ function switchLang(l) {
   rerenderAll()
   refreshPopup()
   renderBadge()
-  renderFilters()
+  FILTERS.render()
   embedDlg.render()
   pictureDlg.render()
   renderPlans()
@@ -863,10 +861,9 @@ function wireStatic() {
   $('#pm-cats').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-cat]')
     if (!b) return
-    setFilters({ cat: +b.dataset.cat })
+    FILTERS.set({ cat: +b.dataset.cat })
   })
-  $('#pm-filters').addEventListener('change', (e) => e.target.id === 'pm-district' && setFilters({ district: e.target.value }).then(fitDistrict))
-  $('#pm-filters').addEventListener('click', (e) => e.target.closest('[data-clear]') && setFilters(cleared(e.target.closest('[data-clear]').dataset.clear)))
+  FILTERS.wire()
   $('#pm-score').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-filter]')
     if (!b) return
@@ -1015,46 +1012,30 @@ function loadAllForSearch() {
 }
 
 // setFilter shows only the projects and places of one tracking status
-// ('' for all), keeping the other filters.
-const setFilter = (status) => setFilters({ status: status || '' })
+// ('' for all), keeping the other filters (filterctl.js).
+const setFilter = (status) => FILTERS.set({ status: status || '' })
 const filters = () => ({ cat: S.cat, district: S.district, status: S.filter })
-
-// setFilters changes some of the category, district and status filters
-// (change: {cat?, district?, status?}; filters.js), one change after the
-// other: the list filters itself, the map asks the server (items status=,
-// district=) and hides the other categories' layers.
-let filtering = Promise.resolve()
-const setFilters = (change) => (filtering = filtering.then(() => applyFilters({ ...filters(), ...change })).catch((e) => console.error(e)))
-
-async function applyFilters(f) {
-  if (f.cat === S.cat && f.district === S.district && f.status === S.filter) return
-  let district = S.district
-  if (f.district !== S.district) [district, S.inDistrict] = await districtFilter(f.district)
-  ;[S.cat, S.district, S.filter] = [category(f.cat) ? f.cat : 0, district, f.status || '']
-  renderProjects()
-  renderBadge()
-  renderFilters()
-  updateHash()
-  for (const id of S.on) isOn(id) ? showLayer(id) : render(id)
-}
-
-const filterNames = { category, district: (code) => districtOptions((LY.get(BASE_LAYER)?.data || {}).features).find((d) => d.code === code) }
-// filtersNote names the filters on for a picture's footer or an embed's badge.
-const filtersNote = () => filtersSentence(activeFilters(filters(), filterNames))
-
-// districtFilter is [district, the projects reaching it]; a district the
-// server refuses (a link's typo, another city's) is dropped: ['', null].
-const districtFilter = (code) => projectsInDistrict(getJSON, code, S.date).then((set) => [set ? code : '', set], () => ['', null])
-
-function renderFilters() {
-  const bar = activeFiltersHTML(activeFilters(filters(), filterNames))
-  markDistrict(LY.get(BASE_LAYER)?.index, S.district)
-  $('#pm-filters').innerHTML = districtSelectHTML(districtOptions((LY.get(BASE_LAYER)?.data || {}).features), S.district) + bar
-  if (!filterCtl) return
-  const el = filterCtl.getContainer()
-  el.hidden = !bar
-  el.innerHTML = bar
-}
+const FILTERS = filterController({
+  state: filters,
+  apply: (f, inDistrict) => {
+    ;[S.cat, S.district, S.filter] = [f.cat, f.district, f.status]
+    if (inDistrict !== undefined) S.inDistrict = inDistrict
+  },
+  changed: () => {
+    renderProjects()
+    renderBadge()
+    FILTERS.render()
+    updateHash()
+    for (const id of S.on) isOn(id) ? showLayer(id) : render(id)
+  },
+  getJSON: (url) => getJSON(url),
+  date: () => S.date,
+  category: (n) => category(n),
+  base: () => LY.get(BASE_LAYER),
+  panel: () => $('#pm-filters'),
+  note: () => filterCtl && filterCtl.getContainer(),
+  fit: (b) => map.fitBounds(b, { padding: [30, 30], paddingBottomRight: [30, 30 + panelCover()], animate: false }),
+})
 
 function projectLayers(n) {
   const p = S.projects.get(n)
@@ -1094,12 +1075,6 @@ function panelCover() {
   // On phones the panel covers the lower part of the map.
   if (!PHONE.matches || !S.panel) return 0
   return $('#pm-panel').getBoundingClientRect().height
-}
-
-// fitDistrict frames the district chosen (its outline in the base layer).
-function fitDistrict() {
-  const e = [...(LY.get(BASE_LAYER)?.index.values() || [])].find((e) => (e.feature.properties || {}).district === S.district)
-  if (e && e.bounds) map.fitBounds(e.bounds, { padding: [30, 30], paddingBottomRight: [30, 30 + panelCover()], animate: false })
 }
 
 function fitProject(n) {
