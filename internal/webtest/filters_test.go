@@ -187,6 +187,7 @@ func TestFiltersInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		described := 0
 		for _, id := range filterLayers {
 			var c struct {
 				Category int `json:"category"`
@@ -199,6 +200,18 @@ func TestFiltersInBrowser(t *testing.T) {
 			if got, _ := eval[drawCount](ctx, fmt.Sprintf(`%s(%q)`, countJS, id)); got.Indexed != want {
 				t.Errorf("category %d: %s (category %d) has %d features on the map, want %d", info.Category, id, c.Category, got.Indexed, want)
 			}
+			// The layer list says why a layer that is on shows nothing.
+			meta, _ := eval[string](ctx, fmt.Sprintf(`(el => el ? el.textContent : '')(document.querySelector('#pm-layers [data-meta=%q]'))`, id))
+			hidden := strings.Contains(meta, "按类别筛选")
+			if hidden {
+				described++
+			}
+			if meta != "" && hidden != (c.Category != info.Category) {
+				t.Errorf("category %d: %s (category %d) is described %q", info.Category, id, c.Category, meta)
+			}
+		}
+		if described == 0 {
+			t.Error("no layer of another category is described as hidden by the filter")
 		}
 		listed, _ := eval[[]int](ctx, listedJS)
 		if want := apiProjects(t, base, fmt.Sprintf("&category=%d", info.Category)); !slices.Equal(listed, want) {

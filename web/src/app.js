@@ -922,7 +922,8 @@ function layerCount(id) {
 
 function layerMeta(c) {
   const n = layerCount(c.id)
-  return [c.project ? t('projectN')(c.project) : '', c.id === BASE_LAYER ? t('alwaysOn') : '', n != null ? t('features')(n) : '']
+  const hidden = S.on.has(c.id) && !isOn(c.id) ? t('hiddenByCategory') : '' // filters.js
+  return [c.project ? t('projectN')(c.project) : '', c.id === BASE_LAYER ? t('alwaysOn') : '', n != null ? t('features')(n) : '', hidden]
     .filter(Boolean)
     .join(' · ')
 }
@@ -1023,6 +1024,7 @@ const FILTERS = filterController({
   },
   changed: () => {
     renderProjects()
+    renderLayerPanel()
     renderBadge()
     FILTERS.render()
     updateHash()

@@ -257,6 +257,7 @@ const zh = {
   noReportYet: '尚无报告',
   filtersNone: '没有符合筛选条件的项目。',
   filterSep: '；',
+  hiddenByCategory: '按类别筛选，暂不显示',
 }
 
 const en = {
@@ -506,6 +507,7 @@ const en = {
   noReportYet: 'No report yet',
   filtersNone: 'No project matches these filters.',
   filterSep: '; ',
+  hiddenByCategory: 'hidden by the category filter',
 }
 
 export const STRINGS = { zh, en }
