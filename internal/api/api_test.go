@@ -116,6 +116,7 @@ func TestBadInput(t *testing.T) {
 			{"/api/projects?category=11", 400, "category"},
 			{"/api/projects?category=x", 400, "category"},
 			{"/api/projects?status=done", 400, "status"},
+			{"/api/projects?district=nowhere", 400, "district"},
 			{"/api/projects/4?status=behind", 400, "status"},
 			{"/no/such/path", 404, ""},
 			{"/api/nothing", 404, ""},

@@ -23,6 +23,7 @@ func apiPaths(root string) oa {
 		"/api/projects": oa{"servers": servers, "get": oa{
 			"operationId": "projects", "summary": "the plan's projects with planned and reported state, and the scorecard",
 			"parameters": []any{planParam(), asofParam(), param("category", "category number", oa{"type": "integer", "minimum": 1}),
+				param("district", "keep the projects with a share or a site in this district (adcode, zone id, or name, of the plan's city)", str),
 				param("status", "keep the projects of this tracking status (the scorecard counts them all)", trackingSchema())},
 			"responses": jsonResp("{plan, asof, scorecard, projects: [{…, planned, due, status, reported, sites, schedules: [{…, planned, due, status, reported}]}]}"),
 		}},

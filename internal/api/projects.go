@@ -102,9 +102,10 @@ func (s *server) tracking(ctx context.Context, p domain.Plan, asof domain.Date) 
 }
 
 // projects lists the plan's projects on asof with the scorecard, which
-// always counts the whole plan, whatever category= or status= keep.
+// always counts the whole plan, whatever category=, district= or status=
+// keep.
 func (s *server) projects(c echo.Context) error {
-	p, q, _, err := s.planQuery(c, jsonOnly, "asof", "category", "status")
+	p, q, _, err := s.planQuery(c, jsonOnly, "asof", "category", "district", "status")
 	if err != nil {
 		return err
 	}
@@ -124,6 +125,10 @@ func (s *server) projects(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	inDistrict, err := s.districtProjects(c.Request().Context(), p, q.Get("district"))
+	if err != nil {
+		return err
+	}
 	tracks, err := s.tracking(c.Request().Context(), p, asof)
 	if err != nil {
 		return err
@@ -132,7 +137,7 @@ func (s *server) projects(c echo.Context) error {
 	statuses := make([]domain.TrackingStatus, len(tracks))
 	for i, pr := range p.Projects {
 		statuses[i] = tracks[i].Status
-		if (category == 0 || pr.Category == category) && (status == "" || tracks[i].Status == status) {
+		if (category == 0 || pr.Category == category) && (status == "" || tracks[i].Status == status) && (inDistrict == nil || inDistrict[pr.Number]) {
 			docs = append(docs, projectDocOf(p, pr, tracks[i]))
 		}
 	}

@@ -21,7 +21,7 @@ import { clusterIcon, choroplethScale } from './draw.js'
 import { drawFeature, drawBase, featureId } from './layerdraw.js'
 import { popupHTML, projectCardHTML, schedulesFor } from './popup.js'
 import { fillHistory } from './history.js'
-import { scorecardOf, scorecardHTML, filterControlHTML } from './scorecard.js'
+import { scorecardOf, scorecardHTML } from './scorecard.js'
 import { legendHTML } from './legend.js'
 import { chipsHTML, filterProjects, projectsHTML, findSites, sitesHTML, tokens } from './projectlist.js'
 import { isEmbedView, pageURL, badgeHTML } from './embed.js'
@@ -33,6 +33,8 @@ import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { basemaps } from './basemaps.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
+import { inCategory, districtParam, categoryCounts } from './filters.js'
+import { filterController } from './filterctl.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -69,8 +71,12 @@ const S = {
   range: { from: '', to: '' },
   tolerance: null,
   steps: [],
-  // filter is the tracking status the list and the map show only, or ''.
+  // filter is the tracking status the list and the map show only, or '';
+  // district a district's adcode (or zone id), or ''; inDistrict the
+  // projects that reach it (filters.js).
   filter: '',
+  district: '',
+  inDistrict: null,
   scorecard: null,
   project: null,
   cat: 0,
@@ -119,6 +125,8 @@ async function boot() {
   S.date = clampDate(hs.date || S.defaultDate)
   S.project = hs.project
   S.filter = hs.status
+  S.cat = hs.cat
+  S.district = hs.district
   S.panel = PHONE.matches || EMBED ? null : 'projects'
   applyPanel(false)
   bms = basemaps(cfg, hs.basemap)
@@ -135,6 +143,8 @@ async function boot() {
     return
   }
   ingestProjects(projects, S.date)
+  if (!category(S.cat)) S.cat = 0
+  ;[S.district, S.inDistrict] = await FILTERS.lookup(S.district)
   renderBadge()
   ingestCollections(collections)
   const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
@@ -145,7 +155,9 @@ async function boot() {
   renderBadge()
 
   await Promise.all([showLayer(BASE_LAYER), ...[...S.on].map(showLayer)])
+  FILTERS.render()
   if (S.project && !hs.view && !hs.bbox) fitProject(S.project)
+  else if (!hs.view && !hs.bbox) FILTERS.fit()
   S.ready = true
   updateHash()
   map.on('moveend', debounce(updateHash, 120))
@@ -201,7 +213,7 @@ function ingestCollections(res) {
 
 const category = (n) => S.categories.find((c) => c.number === n)
 const isBase = (id) => !(S.info.get(id) || {}).project
-const isOn = (id) => id === BASE_LAYER || S.on.has(id)
+const isOn = (id) => id === BASE_LAYER || (S.on.has(id) && inCategory(S.info.get(id), S.cat))
 // A layer split off another by geometry type names it in group (zone
 // points beside district areas, lines beside points): the map shows,
 // toggles and counts the two as one, with one row in the layer list.
@@ -250,10 +262,7 @@ function initMap(cfg, view, bbox) {
   if (EMBED) badge = boxControl('pm-ebadge', 'topright')
   else {
     filterCtl = boxControl('pm-filterctl', 'topright')
-    filterCtl.getContainer().addEventListener('click', (e) => {
-      if (e.target.closest('button[data-filter]')) setFilter('')
-    })
-    renderFilterControl()
+    FILTERS.wire(filterCtl.getContainer())
   }
   bms.attach(map, { embed: EMBED, onFail: basemapFailed, onLoad: hideNotice, onSwitch: basemapSwitched })
   map.on('zoomend', syncZoomClass)
@@ -295,7 +304,7 @@ function setAttribution() {
 // ---------- layers: loading ----------
 
 async function fetchItems(id, date, status) {
-  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${onlyProject(id)}${bms.datumParam()}`
+  let url = `/ogc/collections/${encodeURIComponent(id)}/items?limit=10000${date ? `&asof=${date}` : ''}${status ? `&status=${status}` : ''}${isBase(id) ? '' : districtParam(S.district)}${onlyProject(id)}${bms.datumParam()}`
   const features = []
   let matched = null
   for (let page = 0; url && page < 50; page++) {
@@ -311,7 +320,7 @@ async function fetchItems(id, date, status) {
 // fetchKey is what a layer's data depends on: the date and the status
 // filter; the base layer depends on neither.
 function fetchKey(id) {
-  return (isBase(id) ? '' : `${S.date}|${S.filter}${onlyProject(id)}`) + bms.datumParam()
+  return (isBase(id) ? '' : `${S.date}|${S.filter}|${S.district}${onlyProject(id)}`) + bms.datumParam()
 }
 
 // onlyProject: an embed of a project shows that project's sites only.
@@ -626,6 +635,8 @@ function currentState() {
     layers: S.collections.map((c) => c.id).filter((id) => S.on.has(id) && groupOf(id) === id),
     date: S.date,
     project: S.project,
+    cat: S.cat,
+    district: S.district,
     status: S.filter,
     plan: S.planParam || null,
     lang: lang(),
@@ -689,8 +700,8 @@ const shareBtn = shareButton({ ready: () => S.ready && !EMBED, updateHash: () =>
 
 function renderBadge() {
   if (!badge) return
-  const getData = getDataHTML(layerInfos([...S.on], S.info), { asof: S.date, project: S.project, status: S.filter, plan: S.planParam })
-  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filter: S.filter, getData })
+  const getData = getDataHTML(layerInfos([...S.on].filter(isOn), S.info), { asof: S.date, project: S.project, district: S.district, status: S.filter, plan: S.planParam })
+  badge.getContainer().innerHTML = badgeHTML({ plan: S.plan, date: S.date, fullURL: fullURL(), filtersNote: FILTERS.note(), getData })
 }
 
 async function applyHash(hs) {
@@ -704,7 +715,7 @@ async function applyHash(hs) {
     for (const id of want) setLayerOn(id, true)
   }
   if (hs.project !== S.project) selectProject(hs.project, { zoom: !hs.view, addLayers: !hs.layers })
-  if (hs.status !== S.filter) setFilter(hs.status)
+  if (hs.status !== S.filter || hs.cat !== S.cat || hs.district !== S.district) FILTERS.set({ cat: hs.cat, district: hs.district, status: hs.status })
   if (hs.date) await setDate(hs.date)
   updateHash()
 }
@@ -721,7 +732,7 @@ function switchLang(l) {
   rerenderAll()
   refreshPopup()
   renderBadge()
-  renderFilterControl()
+  FILTERS.render()
   embedDlg.render()
   pictureDlg.render()
   shareBtn.render()
@@ -836,9 +847,9 @@ function wireStatic() {
   $('#pm-cats').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-cat]')
     if (!b) return
-    S.cat = +b.dataset.cat
-    renderProjects()
+    FILTERS.set({ cat: +b.dataset.cat })
   })
+  FILTERS.wire()
   $('#pm-score').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-filter]')
     if (!b) return
@@ -897,7 +908,8 @@ function layerCount(id) {
 
 function layerMeta(c) {
   const n = layerCount(c.id)
-  return [c.project ? t('projectN')(c.project) : '', c.id === BASE_LAYER ? t('alwaysOn') : '', n != null ? t('features')(n) : '']
+  const hidden = S.on.has(c.id) && !isOn(c.id) ? t('hiddenByCategory') : '' // filters.js
+  return [c.project ? t('projectN')(c.project) : '', c.id === BASE_LAYER ? t('alwaysOn') : '', n != null ? t('features')(n) : '', hidden]
     .filter(Boolean)
     .join(' · ')
 }
@@ -905,7 +917,7 @@ function layerMeta(c) {
 function layerRow(c) {
   const base = c.id === BASE_LAYER
   return (
-    `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${isOn(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
+    `<label class="pm-layer" title="${esc(pick(c, 'description'))}"><input type="checkbox" data-layer="${esc(c.id)}"${base || S.on.has(c.id) ? ' checked' : ''}${base ? ' disabled' : ''}>` +
     `<span class="pm-layer-text"><span class="pm-layer-name">${esc(pick(c, 'title'))}</span>` +
     `<span class="pm-layer-meta" data-meta="${esc(c.id)}">${esc(layerMeta(c))}</span></span></label>` +
     layerDownloadsHTML(layerInfos(members(c.id), S.info), { asof: S.date, plan: S.planParam })
@@ -942,11 +954,13 @@ function updateLayerCount(id) {
 
 function renderProjects() {
   $('#pm-score').innerHTML = S.scorecard ? scorecardHTML(S.scorecard, S.filter) : ''
-  $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat)
   const toks = tokens(S.query)
-  const list = filterProjects(S.projectList, { cat: S.cat, filter: S.filter, toks, category })
+  const sel = { cat: S.cat, filter: S.filter, inDistrict: S.inDistrict, toks, category }
+  const counts = categoryCounts(S.projectList, (p) => filterProjects([p], { ...sel, cat: 0 }).length > 0)
+  $('#pm-cats').innerHTML = chipsHTML(S.categories, S.cat, counts)
+  const list = filterProjects(S.projectList, sel)
   const downloads = (p) => projectDownloadsHTML(p, layerInfos(projectLayers(p.number), S.info), { asof: S.date, plan: S.planParam })
-  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter, downloads })
+  let h = projectsHTML(list, { selected: S.project, category, searching: toks.length > 0, filter: S.filter || S.cat || S.district, downloads })
   if (toks.length) h += siteResults(toks, list.length)
   $('#pm-results').innerHTML = h
   renderCard()
@@ -968,7 +982,7 @@ function siteResults(toks, nProjects) {
   return sitesHTML(found, { loaded: S.searchLoadedFor === searchKey(), nProjects, isOn })
 }
 
-const searchKey = () => `${S.date}|${S.filter}`
+const searchKey = () => `${S.date}|${S.filter}|${S.district}`
 
 // loadAllForSearch fetches every layer once per date and filter, so search
 // finds sites in layers that are off.
@@ -985,25 +999,31 @@ function loadAllForSearch() {
 }
 
 // setFilter shows only the projects and places of one tracking status
-// ('' for all): the list filters itself, the map asks the server (items
-// status=).
-function setFilter(status) {
-  status = status || ''
-  if (status === S.filter) return
-  S.filter = status
-  renderProjects()
-  renderBadge()
-  renderFilterControl()
-  updateHash()
-  for (const id of S.on) showLayer(id)
-}
-
-function renderFilterControl() {
-  if (!filterCtl) return
-  const el = filterCtl.getContainer()
-  el.hidden = !S.filter
-  el.innerHTML = S.filter ? filterControlHTML(S.filter) : ''
-}
+// ('' for all), keeping the other filters (filterctl.js).
+const setFilter = (status) => FILTERS.set({ status: status || '' })
+const filters = () => ({ cat: S.cat, district: S.district, status: S.filter })
+const FILTERS = filterController({
+  state: filters,
+  apply: (f, inDistrict) => {
+    ;[S.cat, S.district, S.filter] = [f.cat, f.district, f.status]
+    if (inDistrict !== undefined) S.inDistrict = inDistrict
+  },
+  changed: () => {
+    renderProjects()
+    renderLayerPanel()
+    renderBadge()
+    FILTERS.render()
+    updateHash()
+    for (const id of S.on) isOn(id) ? showLayer(id) : render(id)
+  },
+  getJSON: (url) => getJSON(url),
+  date: () => S.date,
+  category: (n) => category(n),
+  base: () => LY.get(BASE_LAYER),
+  panel: () => $('#pm-filters'),
+  note: () => filterCtl && filterCtl.getContainer(),
+  fit: (b) => map.fitBounds(b, { padding: [30, 30], paddingBottomRight: [30, 30 + panelCover()], animate: false }),
+})
 
 function projectLayers(n) {
   const p = S.projects.get(n)

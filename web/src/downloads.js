@@ -13,12 +13,13 @@ export const FORMATS = [
 ]
 
 // downloadURL is a layer's download on a date (none: the server's
-// default), of one project's sites (0: all), of one tracking status ('':
-// all) and plan ('': the default).
-export function downloadURL(layer, f, { asof = '', project = 0, status = '', plan = '' } = {}) {
+// default), of one project's sites (0: all), of one district ('': all),
+// of one tracking status ('': all) and plan ('': the default).
+export function downloadURL(layer, f, { asof = '', project = 0, district = '', status = '', plan = '' } = {}) {
   const q = [`f=${f}`]
   if (asof) q.push(`asof=${asof}`)
   if (project) q.push(`project=${project}`)
+  if (district) q.push(`district=${encodeURIComponent(district)}`)
   if (status) q.push(`status=${status}`)
   if (plan) q.push(`plan=${encodeURIComponent(plan)}`)
   return `/ogc/collections/${encodeURIComponent(layer)}/download?${q.join('&')}`
@@ -59,7 +60,7 @@ export function projectDownloadsHTML(project, layers, opts = {}) {
 
 // getDataHTML is the embed badge's 获取数据 / Get the data: a disclosure
 // with the links of every layer shown, with the embed's filters (project,
-// status): the data the map shows.
+// district, status): the data the map shows.
 export function getDataHTML(layers, opts = {}) {
   if (!layers.length) return ''
   const what = (c) => (opts.project ? `${t('projectN')(opts.project)} ` : '') + pick(c, 'title')

@@ -45,8 +45,8 @@ export function planName(plan) {
 // badgeHTML is the embedded map's caption: the plan, the data date, that
 // the statuses are as reported (and the filter, if one is on), a link,
 // and getData: the downloads of the layers shown (downloads.js).
-export function badgeHTML({ plan, date, fullURL, filter, getData = '' }) {
-  const note = [t('statusNoteShort'), filter ? t('filterOn')(t('scoreLabels')[filter]) : ''].filter(Boolean).join(' · ')
+export function badgeHTML({ plan, date, fullURL, filtersNote = '', getData = '' }) {
+  const note = [t('statusNoteShort'), filtersNote].filter(Boolean).join(' · ')
   return (
     `<div class="pm-ebadge-name" title="${esc(plan ? (lang() === 'en' && plan.title_en) || plan.title : '')}">${esc(planName(plan))}</div>` +
     `<div class="pm-ebadge-row"><span class="pm-ebadge-date">${esc(t('dataDate'))} ${esc(date)}</span>` +

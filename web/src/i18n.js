@@ -248,6 +248,19 @@ const zh = {
   pictureFailed: (m) => `无法生成图片：${m}`,
   pictureTip: '图片按所选尺寸重新绘制现在的范围；宽高比与屏幕上的地图不同时，四周会多显示一些地方。',
   basemap: '底图',
+  // filters (issue 12): category, district and status on the list and the map.
+  districtLabel: '区县',
+  allDistricts: '全部区县',
+  activeFilters: '筛选条件',
+  clearFilters: '清除全部筛选',
+  removeFilter: (s) => `取消筛选：${s}`,
+  catFilter: (s) => `类别：${s}`,
+  districtFilter: (s) => `区县：${s}`,
+  statusFilter: (s) => `状态：${s}`,
+  noReportYet: '尚无报告',
+  filtersNone: '没有符合筛选条件的项目。',
+  filterSep: '；',
+  hiddenByCategory: '按类别筛选，暂不显示',
 }
 
 const en = {
@@ -488,6 +501,19 @@ const en = {
   pictureFailed: (m) => `Could not create the picture: ${m}`,
   pictureTip: 'The picture redraws the current area at the chosen size; if its shape differs from the map on screen, a little more is shown around it.',
   basemap: 'Basemap',
+  // filters (issue 12): category, district and status on the list and the map.
+  districtLabel: 'District',
+  allDistricts: 'All districts',
+  activeFilters: 'Filters',
+  clearFilters: 'Clear all filters',
+  removeFilter: (s) => `Remove filter: ${s}`,
+  catFilter: (s) => `Category: ${s}`,
+  districtFilter: (s) => `District: ${s}`,
+  statusFilter: (s) => `Status: ${s}`,
+  noReportYet: 'No report yet',
+  filtersNone: 'No project matches these filters.',
+  filterSep: '; ',
+  hiddenByCategory: 'hidden by the category filter',
 }
 
 export const STRINGS = { zh, en }

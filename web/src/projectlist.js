@@ -25,24 +25,31 @@ function siteHay(p, info) {
   return norm([p.name, p.name_en, p.district_name, p.district_name_en, p.zone_name, p.zone_name_en, info && info.title, info && info.title_en].join('|'))
 }
 
-// chipsHTML is the row of category chips.
-export function chipsHTML(categories, cat) {
+// chipsHTML is the row of category chips; counts (optional) maps a
+// category number to the projects it would show.
+export function chipsHTML(categories, cat, counts) {
   const chips = [{ number: 0, name: t('allCategories'), name_en: t('allCategories') }, ...categories]
-  return chips.map((c) => `<button type="button" class="pm-chip" data-cat="${c.number}" aria-pressed="${cat === c.number}">${esc(pick(c, 'name'))}</button>`).join('')
+  const n = (c) => (counts && c.number ? ` <span class="pm-chip-n">${counts.get(c.number) || 0}</span>` : '')
+  return chips.map((c) => `<button type="button" class="pm-chip" data-cat="${c.number}" aria-pressed="${cat === c.number}">${esc(pick(c, 'name'))}${n(c)}</button>`).join('')
 }
 
-// filterProjects returns the projects of a category, a tracking status
-// and a search (all optional).
-export function filterProjects(projects, { cat, filter, toks, category }) {
+// filterProjects returns the projects of a category, a tracking status,
+// a district (inDistrict: the Set of projects reaching it) and a search
+// (all optional).
+export function filterProjects(projects, { cat, filter, inDistrict, toks, category }) {
   return projects.filter(
-    (p) => (!cat || p.category === cat) && (!filter || trackingOf(p) === filter) && (!toks.length || matches(projectHay(p, category(p.category)), toks)),
+    (p) =>
+      (!cat || p.category === cat) &&
+      (!filter || trackingOf(p) === filter) &&
+      (!inDistrict || inDistrict.has(p.number)) &&
+      (!toks.length || matches(projectHay(p, category(p.category)), toks)),
   )
 }
 
 // projectsHTML lists projects; selected is the chosen project's number.
 export function projectsHTML(list, { selected, category, searching, filter, downloads = () => '' }) {
   let h = list.length || !searching ? `<h2 class="pm-subhead">${esc(t('projectsCount')(list.length))}</h2>` : ''
-  if (!list.length && filter && !searching) h += `<p class="pm-muted">${esc(t('filterNone'))}</p>`
+  if (!list.length && filter && !searching) h += `<p class="pm-muted">${esc(t('filtersNone'))}</p>`
   h += '<ol class="pm-projects">'
   for (const p of list) {
     const c = category(p.category)

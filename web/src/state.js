@@ -1,13 +1,15 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>[&bbox=<w>,<s>,<e>,<n>]&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&status=<tracking status>][&plan=<id>][&basemap=<id>]&lang=zh|en[&ratio=<h%>][&embed=1]
+//   #map=<zoom>/<lat>/<lng>[&bbox=<w>,<s>,<e>,<n>]&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&cat=<n>][&district=<code>][&status=<tracking status>][&plan=<id>][&basemap=<id>]&lang=zh|en[&ratio=<h%>][&embed=1]
 //
 // bbox= is a frame (lon/lat, CRS84) the map fits on opening, at any
 // window size: what an embed code carries, so that a code made on a phone
 // frames the same area on a desktop. It wins over map=.
 // ratio= is an embed's height as a percentage of its width (see embedheight.js).
 // Missing keys mean "default"; "layers=" (empty) means no optional layer;
-// status= shows only the projects and places of one tracking status;
+// cat= (a category number), district= (a district adcode or zone id) and
+// status= (a tracking status) filter the list and the map together (see
+// filters.js);
 // plan= names the plan (the server's latest when missing).
 // basemap= names the basemap of the switcher (the first when missing).
 // embed=1 (always last) shows the bare map for an <iframe> in an article.
@@ -19,7 +21,7 @@ const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, bbox: null, ratio: null, layers: null, date: null, project: null, status: '', plan: null, basemap: null, lang: null, embed: false }
+  const out = { view: null, bbox: null, ratio: null, layers: null, date: null, project: null, cat: 0, district: '', status: '', plan: null, basemap: null, lang: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -61,6 +63,14 @@ export function parseHash(hash) {
         if (Number.isInteger(n) && n > 0) out.project = n
         break
       }
+      case 'cat': {
+        const n = Number(val)
+        if (Number.isInteger(n) && n > 0) out.cat = n
+        break
+      }
+      case 'district':
+        if (ID_RE.test(val)) out.district = val
+        break
       case 'status':
         if (TRACKING.includes(val)) out.status = val
         break
@@ -92,6 +102,8 @@ export function formatHash(st) {
   if (st.layers) parts.push(`layers=${st.layers.join(',')}`)
   if (st.date) parts.push(`date=${st.date}`)
   if (st.project) parts.push(`project=${st.project}`)
+  if (st.cat) parts.push(`cat=${st.cat}`)
+  if (st.district) parts.push(`district=${encodeURIComponent(st.district)}`)
   if (st.status) parts.push(`status=${st.status}`)
   if (st.plan) parts.push(`plan=${st.plan}`)
   if (st.basemap) parts.push(`basemap=${st.basemap}`)
