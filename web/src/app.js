@@ -31,6 +31,9 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
+import { initEasy, setEasy, easyOn, wireEasy, renderEasyButton, fewerLayers } from './easyread.js'
+import { zoomCap, capOf, chipHint, LABEL_ZOOM } from './phone.js'
+import { samePlaces, samePlaceMarker, samePlaceHTML } from './samepos.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -101,6 +104,7 @@ async function boot() {
   root.classList.toggle('pm-embed', EMBED)
   if (EMBED) reportHeight(window, hs.ratio)
   setLang(hs.lang || 'zh')
+  initEasy(hs.easy)
   applyStaticText()
   wireStatic()
   let cfg
@@ -136,7 +140,7 @@ async function boot() {
   ingestProjects(projects, S.date)
   renderBadge()
   ingestCollections(collections)
-  const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
+  const wanted = hs.layers ?? defaultLayers(S.collections, fewerLayers(DEFAULT_LAYERS, PHONE.matches))
   S.on = new Set(wanted.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
   renderLayerPanel()
   renderProjects()
@@ -235,6 +239,7 @@ function initMap(cfg, view, bbox) {
   for (const [name, z] of [
     ['pm-base', 250],
     ['pm-areas', 380],
+    ['pm-hits', 410],
     ['pm-lines', 420],
     ['pm-labels', 450],
   ]) {
@@ -255,6 +260,10 @@ function initMap(cfg, view, bbox) {
   }
   initBasemap(cfg.basemap || {})
   map.on('zoomend', syncZoomClass)
+  map.getContainer().addEventListener('click', (e) => {
+    const b = e.target.closest('.pm-samepos-site')
+    if (b) openFeaturePopup(b.dataset.layer, b.dataset.id)
+  })
   map.on('popupopen', () => {
     hideNotice()
     // On a phone the open legend would cover the popup.
@@ -268,6 +277,7 @@ function initMap(cfg, view, bbox) {
 function syncZoomClass() {
   const el = map.getContainer()
   el.classList.toggle('pm-z-low', map.getZoom() < 9)
+  el.classList.toggle('pm-z-nolines', map.getZoom() < LABEL_ZOOM)
 }
 
 function initBasemap(bm) {
@@ -443,8 +453,10 @@ function render(id) {
     ly.scale = choroplethScale(features.filter((f) => f.geometry && /Polygon/.test(f.geometry.type)).map((f) => (f.properties || {}).per_100k))
   }
   const stack = derived ? derivedStack(id) : 0
+  const grouped = groupSamePlaces(id, derived ? [] : features, group, cluster)
   for (const f of features) {
     const fid = featureId(f)
+    if (grouped.has(f)) continue
     const entry = drawFeature(id, f, { group, cluster, derived, stack, scale: ly.scale, hover: HOVER.matches, onOpen: (latlng) => openFeaturePopup(id, fid, latlng) })
     if (entry) ly.index.set(fid, entry)
   }
@@ -453,6 +465,21 @@ function render(id) {
   ly.cluster = cluster
   if (id === CHOROPLETH_LAYER) renderLegend()
   refreshPopup()
+}
+
+// groupSamePlaces draws one marker per coordinate shared by several
+// points (samepos.js) and indexes each of its sites at it.
+function groupSamePlaces(id, features, group, cluster) {
+  const done = new Set()
+  for (const list of samePlaces(features)) {
+    const m = samePlaceMarker(id, list, (ll) => L.popup({ className: 'pm-popup', maxHeight: Math.round(window.innerHeight * 0.55) }).setLatLng(ll).setContent(samePlaceHTML(id, list)).openOn(map))
+    ;(cluster || group).addLayer(m)
+    for (const f of list) {
+      done.add(f)
+      LY.get(id).index.set(featureId(f), { feature: f, layer: id, marker: m, latlng: m.getLatLng(), cluster })
+    }
+  }
+  return done
 }
 
 function rerenderAll() {
@@ -642,6 +669,7 @@ function currentState() {
     status: S.filter,
     plan: S.planParam || null,
     lang: lang(),
+    easy: easyOn(),
     embed: EMBED,
   }
 }
@@ -714,6 +742,10 @@ function renderBadge() {
 async function applyHash(hs) {
   if (wantsPlan(S.config, hs.plan)) return location.reload()
   if (hs.lang && hs.lang !== lang()) switchLang(hs.lang)
+  if (hs.easy != null && hs.easy !== easyOn()) {
+    setEasy(hs.easy)
+    easyChanged()
+  }
   if (hs.view) map.setView([hs.view.lat, hs.view.lng], hs.view.zoom, { animate: false })
   if (hs.layers) {
     const want = new Set(hs.layers.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
@@ -758,6 +790,7 @@ function applyStaticText() {
   eb.querySelector('.pm-btxt').textContent = t('embed')
   eb.setAttribute('aria-label', t('embedLabel'))
   eb.title = t('embedLabel')
+  renderEasyButton()
   const pb = $('#pm-btn-pic')
   pb.querySelector('.pm-btxt').textContent = t('picture')
   pb.setAttribute('aria-label', t('pictureLabel'))
@@ -795,6 +828,16 @@ function applyPanel(resize = true) {
   if (resize && map) map.invalidateSize()
 }
 
+// easyChanged redraws what easy-reading mode changes (sizes, words).
+function easyChanged() {
+  if (!map) return
+  rerenderAll()
+  refreshPopup()
+  renderLegend()
+  updateHash()
+  map.invalidateSize()
+}
+
 function togglePanel(tab) {
   S.panel = S.panel === tab ? null : tab
   applyPanel()
@@ -819,6 +862,8 @@ function wireStatic() {
     }
   })
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
+  wireEasy(easyChanged)
+  chipHint($('#pm-cats'))
   embedDlg.wire()
   pictureDlg.wire()
   $('#pm-notice button').addEventListener('click', hideNotice)
@@ -1061,18 +1106,20 @@ function panelCover() {
 
 function fitProject(n) {
   const bounds = L.latLngBounds([])
+  const features = []
   for (const id of projectLayers(n)) {
     const ly = LY.get(id)
     if (!ly) continue
     for (const e of ly.index.values()) {
       if ((e.feature.properties || {}).project !== n) continue
+      features.push(e.feature)
       if (e.bounds) bounds.extend(e.bounds)
       else if (e.latlng) bounds.extend(e.latlng)
     }
   }
   if (!bounds.isValid()) return
   const cover = panelCover()
-  map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40, 40 + cover], maxZoom: 15, animate: false })
+  map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40, 40 + cover], maxZoom: Math.min(15, capOf(features)), animate: false })
 }
 
 async function goToSite(id, fid) {
@@ -1088,23 +1135,13 @@ async function goToSite(id, fid) {
     map.fitBounds(e.bounds, { padding: [20, 20], animate: false })
     return
   }
-  if (e.cluster && e.marker) {
-    // markercluster does not always call back (a marker already shown in
-    // a spiderfied cluster): open the popup anyway after a moment.
-    let opened = false
-    const open = () => {
-      if (opened) return
-      opened = true
-      openFeaturePopup(id, fid, e.marker.getLatLng())
-    }
-    e.cluster.zoomToShowLayer(e.marker, open)
-    setTimeout(open, 1200)
-    return
-  }
+  // Never closer than the place is known (phone.js's ZOOM_CAP); a popup
+  // opens at its place even when a cluster still holds its marker.
+  const cap = zoomCap(e.feature.properties)
   if (e.bounds && e.bounds.isValid() && !e.bounds.getNorthEast().equals(e.bounds.getSouthWest())) {
-    map.fitBounds(e.bounds, { padding: [30, 30], maxZoom: 15, animate: false })
+    map.fitBounds(e.bounds, { padding: [30, 30], maxZoom: Math.min(15, cap), animate: false })
   } else if (e.latlng) {
-    map.setView(e.latlng, Math.max(map.getZoom(), 15), { animate: false })
+    map.setView(e.latlng, e.cluster ? cap : Math.min(cap, Math.max(map.getZoom(), 15)), { animate: false })
   }
   openFeaturePopup(id, fid, e.marker ? e.marker.getLatLng() : e.latlng)
 }

@@ -85,12 +85,10 @@ export function badgeIcon(layer, p, text, stack, label) {
 export function clusterIcon(layer) {
   return (cluster) => {
     const counts = {}
-    const markers = cluster.getAllChildMarkers()
-    for (const m of markers) {
-      const s = m.options.pmStatus || 'unreported'
-      counts[s] = (counts[s] || 0) + 1
-    }
-    const n = markers.length
+    // A marker of several sites at one place (samepos.js) counts each.
+    const statuses = cluster.getAllChildMarkers().flatMap((m) => (m.pmSamePlace ? m.pmSamePlace.map((f) => statusOf(f.properties || {})) : [m.options.pmStatus || 'unreported']))
+    for (const s of statuses) counts[s] = (counts[s] || 0) + 1
+    const n = statuses.length
     let at = 0
     const stops = []
     for (const s of TRACKING) {
