@@ -453,7 +453,7 @@ function render(id) {
     ly.scale = choroplethScale(features.filter((f) => f.geometry && /Polygon/.test(f.geometry.type)).map((f) => (f.properties || {}).per_100k))
   }
   const stack = derived ? derivedStack(id) : 0
-  const grouped = groupSamePlaces(id, derived ? [] : features, group, cluster)
+  const grouped = groupSamePlaces(id, derived ? [] : features, group)
   for (const f of features) {
     const fid = featureId(f)
     if (grouped.has(f)) continue
@@ -468,15 +468,17 @@ function render(id) {
 }
 
 // groupSamePlaces draws one marker per coordinate shared by several
-// points (samepos.js) and indexes each of its sites at it.
-function groupSamePlaces(id, features, group, cluster) {
+// points (samepos.js) and indexes each of its sites at it. It stays out
+// of the clusters: it is already a count, and a flight capped at the
+// town level must find it, not a cluster around it.
+function groupSamePlaces(id, features, group) {
   const done = new Set()
   for (const list of samePlaces(features)) {
     const m = samePlaceMarker(id, list, (ll) => L.popup({ className: 'pm-popup', maxHeight: Math.round(window.innerHeight * 0.55) }).setLatLng(ll).setContent(samePlaceHTML(id, list)).openOn(map))
-    ;(cluster || group).addLayer(m)
+    group.addLayer(m)
     for (const f of list) {
       done.add(f)
-      LY.get(id).index.set(featureId(f), { feature: f, layer: id, marker: m, latlng: m.getLatLng(), cluster })
+      LY.get(id).index.set(featureId(f), { feature: f, layer: id, marker: m, latlng: m.getLatLng() })
     }
   }
   return done

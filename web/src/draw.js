@@ -85,10 +85,12 @@ export function badgeIcon(layer, p, text, stack, label) {
 export function clusterIcon(layer) {
   return (cluster) => {
     const counts = {}
-    // A marker of several sites at one place (samepos.js) counts each.
-    const statuses = cluster.getAllChildMarkers().flatMap((m) => (m.pmSamePlace ? m.pmSamePlace.map((f) => statusOf(f.properties || {})) : [m.options.pmStatus || 'unreported']))
-    for (const s of statuses) counts[s] = (counts[s] || 0) + 1
-    const n = statuses.length
+    const markers = cluster.getAllChildMarkers()
+    for (const m of markers) {
+      const s = m.options.pmStatus || 'unreported'
+      counts[s] = (counts[s] || 0) + 1
+    }
+    const n = markers.length
     let at = 0
     const stops = []
     for (const s of TRACKING) {
