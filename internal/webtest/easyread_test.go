@@ -18,7 +18,7 @@ type target struct {
 
 // targetsJS measures the visible controls: header buttons, the date bar,
 // the panel's tabs, close button and chips, the popup's close button.
-const targetsJS = `[...document.querySelectorAll('.pm-hbtn, .pm-play, .pm-date, .pm-slider, .pm-tab, .pm-panel-close, .pm-chip, .leaflet-popup-close-button, .leaflet-bar a, .pm-samepos-site')]
+const targetsJS = `[...document.querySelectorAll('.pm-hbtn, .pm-play, .pm-date, .pm-slider, .pm-tab, .pm-panel-close, .pm-chip, .leaflet-popup-close-button, .leaflet-bar a, .pm-samepos-site, .pm-dl-link, .pm-proj, .pm-site, .pm-card-close')]
   .filter((e) => { const r = e.getBoundingClientRect(), s = getComputedStyle(e); return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.bottom > 0 && r.top < innerHeight })
   .map((e) => { const r = e.getBoundingClientRect(); return { what: (e.id || e.className) + ' ' + e.textContent.trim().slice(0, 12), w: r.width, h: r.height } })`
 
@@ -83,11 +83,13 @@ func TestEasyReadingOnPhone(t *testing.T) {
 		}
 	}
 	checkTargets(t, ctx, "popup open")
+	checkContrast(t, ctx, ".leaflet-popup-content", "popup")
 	if err := chromedp.Do(ctx, js(`projectmap.map.closePopup()`), chromedp.Click(chromedp.ID("pm-btn-projects")),
 		chromedp.WaitVisible(`.pm-chip`), chromedp.Sleep(200*time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	checkTargets(t, ctx, "project panel open")
+	checkContrast(t, ctx, "#pm-panel, .pm-datebar", "panel and date bar")
 	hint, _ := eval[string](ctx, `document.querySelector('.pm-cats-wrap').className + ' | ' + document.getElementById('pm-cats').getAttribute('aria-label') + ' | ' + getComputedStyle(document.querySelector('.pm-cats-arrow')).display`)
 	if !strings.Contains(hint, "pm-more-right") || !strings.Contains(hint, "滑动") || strings.HasSuffix(hint, "none") {
 		t.Errorf("the chip row does not say it scrolls: %q", hint)
@@ -114,7 +116,39 @@ func checkTargets(t *testing.T, ctx context.Context, when string) {
 	}
 	for _, c := range list {
 		if c.W < 44 || c.H < 44 {
-			t.Errorf("%s: %s is %.0f×%.0f px, want ≥ 44×44", when, c.What, c.W, c.H)
+			t.Errorf("%s: %s is %.1f×%.1f px, want ≥ 44×44", when, c.What, c.W, c.H)
 		}
+	}
+}
+
+// contrastJS lists the text of elements under sel whose contrast with
+// their background is below 7:1, leaving out status colours (each status
+// also has a glyph, and its colour is its name).
+const contrastJS = `((sel) => {
+  const lum = (c) => { const m = c.match(/[\d.]+/g).map(Number); const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4 };
+    return [0.2126 * f(m[0]) + 0.7152 * f(m[1]) + 0.0722 * f(m[2]), m.length > 3 ? m[3] : 1] };
+  const bg = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (lum(c)[1] > 0.5) return c } return 'rgb(255,255,255)' };
+  const bad = [];
+  for (const root of document.querySelectorAll(sel)) for (const e of root.querySelectorAll('*')) {
+    if (e.closest('[class*="status-"], svg, [hidden], .pm-chart')) continue;
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !e.offsetWidth) continue;
+    const s = getComputedStyle(e);
+    if (s.visibility === 'hidden' || e.matches('input::placeholder')) continue;
+    const a = lum(s.color)[0], b = lum(bg(e))[0], r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (r < 7) bad.push(e.tagName + '.' + e.className + ' "' + e.textContent.trim().slice(0, 16) + '" ' + r.toFixed(2) + ':1');
+  }
+  return bad;
+})`
+
+// checkContrast fails on text under sel below 7:1 (easy reading).
+func checkContrast(t *testing.T, ctx context.Context, sel, where string) {
+	t.Helper()
+	bad, err := eval[[]string](ctx, fmt.Sprintf(`%s(%q)`, contrastJS, sel))
+	if err != nil {
+		t.Fatalf("%s: measuring contrast: %v", where, err)
+	}
+	for _, b := range bad {
+		t.Errorf("%s: text below 7:1 in easy reading: %s", where, b)
 	}
 }
