@@ -95,6 +95,20 @@ func TestEasyReadingOnPhone(t *testing.T) {
 		t.Errorf("the chip row does not say it scrolls: %q", hint)
 	}
 	saveShot(t, ctx, "easy-reading-phone.png")
+	// The same in English.
+	if err := load(ctx, base+"/#date=2024-09-30&easy=1&lang=en"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, js(fmt.Sprintf(`projectmap.open('old-communities', %q)`, site)),
+		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if pop := popupText(ctx); !strings.Contains(pop, "Rough place: we only know the town") || strings.Contains(pop, "precision") || strings.Contains(pop, "town level") {
+		t.Errorf("English town-level popup in easy reading: want plain words, got %q", first(pop, 400))
+	}
+	if b, _ := eval[string](ctx, `document.getElementById('pm-btn-easy').textContent`); b != "Large" {
+		t.Errorf("the toggle in English reads %q, want Large", b)
+	}
 	// easy=0 in a link turns it off.
 	if err := load(ctx, base+"/#date=2024-09-30&easy=0&lang=zh"); err != nil {
 		t.Fatal(err)
