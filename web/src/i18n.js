@@ -260,6 +260,7 @@ const zh = {
   samePlaceHead: (n) => `同一位置有${n}个地点`,
   chipsLabel: '项目类别',
   chipsScroll: '项目类别（可左右滑动查看更多）',
+  samePlaceLegend: '同一位置的几个地点（点按看列表）',
   // --- end elder ---
 }
 
@@ -513,6 +514,7 @@ const en = {
   samePlaceHead: (n) => `${n} places at this same point`,
   chipsLabel: 'Project categories',
   chipsScroll: 'Project categories (swipe sideways for more)',
+  samePlaceLegend: 'Several sites at one point (tap for the list)',
   // --- end elder ---
 }
 
