@@ -706,7 +706,8 @@ function fullURL() {
 const embedDlg = embedDialog({
   ready: () => S.ready && !EMBED,
   updateHash: () => updateHash(),
-  currentState: () => currentState(),
+  // An embed code is for every reader of the article: not in easy reading.
+  currentState: () => ({ ...currentState(), easy: false }),
   date: () => S.date,
   projects: () => S.projectList,
   projectLayers: (n) => projectLayers(n).filter((id) => groupOf(id) === id),
