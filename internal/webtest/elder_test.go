@@ -193,6 +193,15 @@ func TestPhoneTownSite(t *testing.T) {
 	if err := json.Unmarshal(site.Geometry.Coordinates, &c); err != nil {
 		t.Fatal(err)
 	}
+	// The popup pans the map to fit: wait until the pan has ended (the
+	// drawn marker sits where the map says the point is).
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => {
+	  const map = projectmap.map, rect = map.getContainer().getBoundingClientRect(), pt = map.latLngToContainerPoint([%f, %f]);
+	  const g = [...document.querySelectorAll('.pm-samepos[data-layer="old-communities"]')].find((e) => { const r = e.getBoundingClientRect();
+	    return Math.hypot(r.left + r.width / 2 - rect.left - pt.x, r.top + r.height / 2 - rect.top - pt.y) < 2 });
+	  return !!g })()`, c[1], c[0]), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("no shared marker drawn at 任韩小区's point: %v", err)
+	}
 	sp, err := eval[samePlace](ctx, fmt.Sprintf(`(() => {
 	  const map = projectmap.map, ll = L.latLng(%f, %f), rect = map.getContainer().getBoundingClientRect();
 	  const pt = map.latLngToContainerPoint(ll);

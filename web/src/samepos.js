@@ -6,7 +6,7 @@
 import L from './leaflet-setup.js'
 import { t, pick } from './i18n.js'
 import { esc } from './util.js'
-import { FeatureIcon, statusOf, precisionOf } from './draw.js'
+import { FeatureIcon, statusOf, precisionOf, APPROX } from './draw.js'
 import { precisionText } from './easyread.js'
 
 const key = (c) => `${c[0]},${c[1]}`
@@ -30,7 +30,7 @@ export function samePlaceMarker(layer, list, open) {
   const c = list[0].geometry.coordinates
   const n = list.length
   const icon = new FeatureIcon({
-    className: `pm-marker pm-samepos precision-${precisionOf(list[0].properties)} pm-approx`,
+    className: `pm-marker pm-samepos precision-${precisionOf(list[0].properties)}${APPROX.has(precisionOf(list[0].properties)) ? ' pm-approx' : ''}`,
     html: `<b>${n}</b>`,
     iconSize: [34, 34],
     iconAnchor: [17, 17],
