@@ -33,7 +33,7 @@ import { viewBBox } from './embedbounds.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 import { initEasy, setEasy, easyOn, wireEasy, renderEasyButton, fewerLayers } from './easyread.js'
 import { zoomCap, capOf, chipHint, LABEL_ZOOM } from './phone.js'
-import { samePlaces, samePlaceMarker, samePlaceHTML } from './samepos.js'
+import { drawSamePlaces } from './samepos.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -453,7 +453,7 @@ function render(id) {
     ly.scale = choroplethScale(features.filter((f) => f.geometry && /Polygon/.test(f.geometry.type)).map((f) => (f.properties || {}).per_100k))
   }
   const stack = derived ? derivedStack(id) : 0
-  const grouped = groupSamePlaces(id, derived ? [] : features, group)
+  const grouped = drawSamePlaces(id, derived ? [] : features, { group, index: ly.index, open: (ll, html) => L.popup({ className: 'pm-popup', maxHeight: Math.round(window.innerHeight * 0.55) }).setLatLng(ll).setContent(html).openOn(map) })
   for (const f of features) {
     const fid = featureId(f)
     if (grouped.has(f)) continue
@@ -465,23 +465,6 @@ function render(id) {
   ly.cluster = cluster
   if (id === CHOROPLETH_LAYER) renderLegend()
   refreshPopup()
-}
-
-// groupSamePlaces draws one marker per coordinate shared by several
-// points (samepos.js) and indexes each of its sites at it. It stays out
-// of the clusters: it is already a count, and a flight capped at the
-// town level must find it, not a cluster around it.
-function groupSamePlaces(id, features, group) {
-  const done = new Set()
-  for (const list of samePlaces(features)) {
-    const m = samePlaceMarker(id, list, (ll) => L.popup({ className: 'pm-popup', maxHeight: Math.round(window.innerHeight * 0.55) }).setLatLng(ll).setContent(samePlaceHTML(id, list)).openOn(map))
-    group.addLayer(m)
-    for (const f of list) {
-      done.add(f)
-      LY.get(id).index.set(featureId(f), { feature: f, layer: id, marker: m, latlng: m.getLatLng() })
-    }
-  }
-  return done
 }
 
 function rerenderAll() {

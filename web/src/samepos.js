@@ -7,6 +7,7 @@ import L from './leaflet-setup.js'
 import { t, pick } from './i18n.js'
 import { esc } from './util.js'
 import { FeatureIcon, statusOf, precisionOf, APPROX } from './draw.js'
+import { featureId } from './layerdraw.js'
 import { precisionText } from './easyread.js'
 
 const key = (c) => `${c[0]},${c[1]}`
@@ -52,8 +53,26 @@ export function samePlaceHTML(layer, list) {
     .map((f) => {
       const p = f.properties || {}
       const st = statusOf(p)
-      return `<li><button type="button" class="pm-samepos-site" data-layer="${esc(layer)}" data-id="${esc(p.id)}">${esc(pick(p, 'name'))}</button> <span class="status-${st}">${esc(t('scoreLabels')[st] || st)}</span></li>`
+      return `<li><button type="button" class="pm-samepos-site" data-layer="${esc(layer)}" data-id="${esc(featureId(f))}">${esc(pick(p, 'name'))}</button> <span class="status-${st}">${esc(t('scoreLabels')[st] || st)}</span></li>`
     })
     .join('')
   return `<div class="pm-samepos-pop"><p class="pm-samepos-head"><b>${esc(t('samePlaceHead')(list.length))}</b></p><p class="pm-precision pm-approx-note">${esc(precisionText(list[0].properties))}</p><ul class="pm-samepos-list">${items}</ul></div>`
+}
+
+// drawSamePlaces adds one marker per coordinate shared by several points
+// to group, indexes each of its sites at it, and returns the features it
+// drew; open(latlng, html) opens the list. The marker stays out of the
+// clusters: it is already a count, and a flight capped at the town level
+// must find it, not a cluster around it.
+export function drawSamePlaces(layer, features, { group, index, open }) {
+  const done = new Set()
+  for (const list of samePlaces(features)) {
+    const m = samePlaceMarker(layer, list, (ll) => open(ll, samePlaceHTML(layer, list)))
+    group.addLayer(m)
+    for (const f of list) {
+      done.add(f)
+      index.set(featureId(f), { feature: f, layer, marker: m, latlng: m.getLatLng() })
+    }
+  }
+  return done
 }
