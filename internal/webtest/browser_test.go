@@ -309,13 +309,15 @@ func layerItems(t *testing.T, base, id, asof string) items {
 }
 
 // countJS counts what the map drew of a layer: the features' own elements
-// (markers, lines, areas, quota badges) plus the markers inside clusters.
+// (markers, lines, areas, quota badges), the sites of a marker of several
+// at one place (samepos.js), plus the markers inside clusters.
 const countJS = `(id => {
   const ids = new Set();
   for (const el of document.querySelectorAll('.pm-feature[data-layer="' + id + '"]')) ids.add(el.getAttribute('data-id'));
-  let clustered = 0;
+  let clustered = 0, samePlace = 0;
   for (const el of document.querySelectorAll('.pm-cluster[data-layer="' + id + '"]')) clustered += Number(el.dataset.count);
-  return {drawn: ids.size, clustered: clustered, indexed: window.projectmap.drawn(id)};
+  for (const el of document.querySelectorAll('.pm-samepos[data-layer="' + id + '"]')) samePlace += Number(el.dataset.count);
+  return {drawn: ids.size + samePlace, clustered: clustered, indexed: window.projectmap.drawn(id)};
 })`
 
 type drawCount struct {

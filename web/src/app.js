@@ -35,6 +35,9 @@ import { basemaps } from './basemaps.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 import { inCategory, districtParam, categoryCounts } from './filters.js'
 import { filterController } from './filterctl.js'
+import { initEasy, setEasy, easyOn, wireEasy, renderEasyButton, fewerLayers } from './easyread.js'
+import { zoomCap, capOf, chipHint, LABEL_ZOOM } from './phone.js'
+import { drawSamePlaces } from './samepos.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
 const BASE_LAYER = 'districts'
@@ -107,6 +110,7 @@ async function boot() {
   root.classList.toggle('pm-embed', EMBED)
   if (EMBED) reportHeight(window, hs.ratio)
   setLang(hs.lang || 'zh')
+  initEasy(hs.easy)
   applyStaticText()
   wireStatic()
   let cfg
@@ -147,7 +151,7 @@ async function boot() {
   ;[S.district, S.inDistrict] = await FILTERS.lookup(S.district)
   renderBadge()
   ingestCollections(collections)
-  const wanted = hs.layers ?? defaultLayers(S.collections, DEFAULT_LAYERS)
+  const wanted = hs.layers ?? defaultLayers(S.collections, fewerLayers(DEFAULT_LAYERS, PHONE.matches))
   S.on = new Set(wanted.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
   renderLayerPanel()
   renderProjects()
@@ -249,6 +253,7 @@ function initMap(cfg, view, bbox) {
   for (const [name, z] of [
     ['pm-base', 250],
     ['pm-areas', 380],
+    ['pm-hits', 410],
     ['pm-lines', 420],
     ['pm-labels', 450],
   ]) {
@@ -266,6 +271,10 @@ function initMap(cfg, view, bbox) {
   }
   bms.attach(map, { embed: EMBED, onFail: basemapFailed, onLoad: hideNotice, onSwitch: basemapSwitched })
   map.on('zoomend', syncZoomClass)
+  map.getContainer().addEventListener('click', (e) => {
+    const b = e.target.closest('.pm-samepos-site')
+    if (b) openFeaturePopup(b.dataset.layer, b.dataset.id)
+  })
   map.on('popupopen', () => {
     hideNotice()
     // On a phone the open legend would cover the popup.
@@ -279,6 +288,7 @@ function initMap(cfg, view, bbox) {
 function syncZoomClass() {
   const el = map.getContainer()
   el.classList.toggle('pm-z-low', map.getZoom() < 9)
+  el.classList.toggle('pm-z-nolines', map.getZoom() < LABEL_ZOOM)
 }
 
 // An embed keeps its badge clear: the districts show as the base.
@@ -438,8 +448,10 @@ function render(id) {
     ly.scale = choroplethScale(features.filter((f) => f.geometry && /Polygon/.test(f.geometry.type)).map((f) => (f.properties || {}).per_100k))
   }
   const stack = derived ? derivedStack(id) : 0
+  const grouped = drawSamePlaces(id, derived ? [] : features, { group, index: ly.index, open: (ll, html) => L.popup({ className: 'pm-popup', maxHeight: Math.round(window.innerHeight * 0.55) }).setLatLng(ll).setContent(html).openOn(map) })
   for (const f of features) {
     const fid = featureId(f)
+    if (grouped.has(f)) continue
     const entry = drawFeature(id, f, { group, cluster, derived, stack, scale: ly.scale, hover: HOVER.matches, onOpen: (latlng) => openFeaturePopup(id, fid, latlng) })
     if (entry) ly.index.set(fid, entry)
   }
@@ -640,6 +652,7 @@ function currentState() {
     status: S.filter,
     plan: S.planParam || null,
     lang: lang(),
+    easy: easyOn(),
     embed: EMBED,
   }
 }
@@ -674,7 +687,8 @@ function fullURL() {
 const embedDlg = embedDialog({
   ready: () => S.ready && !EMBED,
   updateHash: () => updateHash(),
-  currentState: () => currentState(),
+  // An embed code is for every reader of the article: not in easy reading.
+  currentState: () => ({ ...currentState(), easy: false }),
   date: () => S.date,
   projects: () => S.projectList,
   projectLayers: (n) => projectLayers(n).filter((id) => groupOf(id) === id),
@@ -708,6 +722,10 @@ async function applyHash(hs) {
   if (wantsPlan(S.config, hs.plan)) return location.reload()
   if (hs.lang && hs.lang !== lang()) switchLang(hs.lang)
   if ((hs.basemap || '') !== (bms.isDefault() ? '' : bms.id())) bms.choose(hs.basemap)
+  if (hs.easy != null && hs.easy !== easyOn()) {
+    setEasy(hs.easy)
+    easyChanged()
+  }
   if (hs.view) map.setView(bms.fromWGS(hs.view), hs.view.zoom, { animate: false })
   if (hs.layers) {
     const want = new Set(hs.layers.filter((id) => S.info.has(id) && id !== BASE_LAYER).flatMap((id) => members(groupOf(id))))
@@ -754,6 +772,7 @@ function applyStaticText() {
   eb.querySelector('.pm-btxt').textContent = t('embed')
   eb.setAttribute('aria-label', t('embedLabel'))
   eb.title = t('embedLabel')
+  renderEasyButton()
   const pb = $('#pm-btn-pic')
   pb.querySelector('.pm-btxt').textContent = t('picture')
   pb.setAttribute('aria-label', t('pictureLabel'))
@@ -791,6 +810,16 @@ function applyPanel(resize = true) {
   if (resize && map) map.invalidateSize()
 }
 
+// easyChanged redraws what easy-reading mode changes (sizes, words).
+function easyChanged() {
+  if (!map) return
+  rerenderAll()
+  refreshPopup()
+  renderLegend()
+  updateHash()
+  map.invalidateSize()
+}
+
 function togglePanel(tab) {
   S.panel = S.panel === tab ? null : tab
   applyPanel()
@@ -815,6 +844,8 @@ function wireStatic() {
     }
   })
   $('#pm-btn-lang').addEventListener('click', () => switchLang(lang() === 'en' ? 'zh' : 'en'))
+  wireEasy(easyChanged)
+  chipHint($('#pm-cats'))
   embedDlg.wire()
   pictureDlg.wire()
   shareBtn.wire()
@@ -1067,18 +1098,20 @@ function panelCover() {
 
 function fitProject(n) {
   const bounds = L.latLngBounds([])
+  const features = []
   for (const id of projectLayers(n)) {
     const ly = LY.get(id)
     if (!ly) continue
     for (const e of ly.index.values()) {
       if ((e.feature.properties || {}).project !== n) continue
+      features.push(e.feature)
       if (e.bounds) bounds.extend(e.bounds)
       else if (e.latlng) bounds.extend(e.latlng)
     }
   }
   if (!bounds.isValid()) return
   const cover = panelCover()
-  map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40, 40 + cover], maxZoom: 15, animate: false })
+  map.fitBounds(bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [40, 40 + cover], maxZoom: Math.min(15, capOf(features)), animate: false })
 }
 
 async function goToSite(id, fid) {
@@ -1094,23 +1127,13 @@ async function goToSite(id, fid) {
     map.fitBounds(e.bounds, { padding: [20, 20], animate: false })
     return
   }
-  if (e.cluster && e.marker) {
-    // markercluster does not always call back (a marker already shown in
-    // a spiderfied cluster): open the popup anyway after a moment.
-    let opened = false
-    const open = () => {
-      if (opened) return
-      opened = true
-      openFeaturePopup(id, fid, e.marker.getLatLng())
-    }
-    e.cluster.zoomToShowLayer(e.marker, open)
-    setTimeout(open, 1200)
-    return
-  }
+  // Never closer than the place is known (phone.js's ZOOM_CAP); a popup
+  // opens at its place even when a cluster still holds its marker.
+  const cap = zoomCap(e.feature.properties)
   if (e.bounds && e.bounds.isValid() && !e.bounds.getNorthEast().equals(e.bounds.getSouthWest())) {
-    map.fitBounds(e.bounds, { padding: [30, 30], maxZoom: 15, animate: false })
+    map.fitBounds(e.bounds, { padding: [30, 30], maxZoom: Math.min(15, cap), animate: false })
   } else if (e.latlng) {
-    map.setView(e.latlng, Math.max(map.getZoom(), 15), { animate: false })
+    map.setView(e.latlng, e.cluster ? cap : Math.min(cap, Math.max(map.getZoom(), 15)), { animate: false })
   }
   openFeaturePopup(id, fid, e.marker ? e.marker.getLatLng() : e.latlng)
 }

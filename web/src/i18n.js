@@ -261,6 +261,23 @@ const zh = {
   filtersNone: '没有符合筛选条件的项目。',
   filterSep: '；',
   hiddenByCategory: '按类别筛选，暂不显示',
+  // --- elder (issue 12): easy-reading mode, phones ---
+  easyButton: '大字',
+  easyLabel: '长辈模式：大字、高对比、少图层',
+  plainPrecision: {
+    exact: '位置准确：就在图上这一点',
+    street: '位置在所写的道路或路口上（前后约100米）',
+    approximate: '位置为大致位置：在这一带约1公里之内',
+    town: '位置为大致位置，只知道在某镇/街道：图上的点是这个镇或街道的中心，不是工程的确切地点',
+    district: '位置为大致位置，只知道在哪个区县：图上的点是区县的中心，不是工程的确切地点',
+    zone: '位置为大致位置，只知道在哪个开发区：图上的点是开发区的中心，不是工程的确切地点',
+  },
+  samePlaceLabel: (n) => `此处${n}个地点，点按查看列表`,
+  samePlaceHead: (n) => `同一位置有${n}个地点`,
+  chipsLabel: '项目类别',
+  chipsScroll: '项目类别（可左右滑动查看更多）',
+  samePlaceLegend: '同一位置的几个地点（点按看列表）',
+  // --- end elder ---
 }
 
 const en = {
@@ -514,6 +531,23 @@ const en = {
   filtersNone: 'No project matches these filters.',
   filterSep: '; ',
   hiddenByCategory: 'hidden by the category filter',
+  // --- elder (issue 12): easy-reading mode, phones ---
+  easyButton: 'Large',
+  easyLabel: 'Easy reading: large text, high contrast, fewer layers',
+  plainPrecision: {
+    exact: 'Exact place: right at this point on the map',
+    street: 'On the street or junction named (within about 100 m)',
+    approximate: 'Rough place: somewhere within about 1 km of this point',
+    town: 'Rough place: we only know the town or street office (镇/街道). The point is the middle of that town, not the site itself',
+    district: 'Rough place: we only know the district. The point is the middle of the district, not the site itself',
+    zone: 'Rough place: we only know the development zone. The point is the middle of the zone, not the site itself',
+  },
+  samePlaceLabel: (n) => `${n} places here; tap for the list`,
+  samePlaceHead: (n) => `${n} places at this same point`,
+  chipsLabel: 'Project categories',
+  chipsScroll: 'Project categories (swipe sideways for more)',
+  samePlaceLegend: 'Several sites at one point (tap for the list)',
+  // --- end elder ---
 }
 
 export const STRINGS = { zh, en }

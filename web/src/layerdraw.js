@@ -9,6 +9,7 @@ import L from './leaflet-setup.js'
 import { lang, pick } from './i18n.js'
 import { esc, num } from './util.js'
 import { pointIcon, glyphIcon, badgeIcon, pathClass, labelPoint, lineMidpoint, statusOf } from './draw.js'
+import { LINE_TAP, lineLabel, labelLine } from './phone.js'
 
 export function toLatLngs(g) {
   const depth = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 }[g.type]
@@ -73,7 +74,13 @@ export function drawFeature(id, f, { group, cluster, derived, stack, scale, onOp
       const line = L.polyline(lls, { pane: 'pm-lines', className: pathClass('pm-line pm-feature', p), weight: 5, opacity: 1 })
       tagPath(line, id, fid)
       line.on('click', (e) => open(e.latlng))
+      // An invisible wide stroke beneath all lines takes taps near a line.
+      const hit = L.polyline(lls, { pane: 'pm-hits', className: 'pm-hit', weight: LINE_TAP, opacity: 0 })
+      hit.on('add', () => hit.getElement() && hit.getElement().setAttribute('data-hit', fid))
+      hit.on('click', (e) => open(e.latlng))
+      group.addLayer(hit)
       group.addLayer(line)
+      labelLine(line, lineLabel(id, p))
       const mid = lineMidpoint(g)
       if (mid) {
         const m = L.marker(mid, { icon: glyphIcon(id, p), pmStatus: status, keyboard: false })

@@ -1,6 +1,6 @@
 // The map's legend: the six tracking statuses with their glyphs, the
 // tolerance that makes a report "behind", the approximate-place and line
-// conventions, clusters, and the quota choropleth when it is shown.
+// conventions, clusters, sites sharing one point, and the quota choropleth when it is shown.
 
 import { t, pick, lang } from './i18n.js'
 import { esc, num } from './util.js'
@@ -19,7 +19,8 @@ export function legendHTML({ open, tolerance, choropleth }) {
   h +=
     `<li><span class="pm-lg-sym"><svg width="26" height="12" aria-hidden="true"><path d="M1 6h24" class="status-on_track pm-lg-line"/></svg></span>${esc(t('lineLegend'))}</li>` +
     `<li><span class="pm-lg-sym"><svg width="26" height="12" aria-hidden="true"><path d="M1 6h24" class="status-unreported pm-lg-line pm-lg-dash"/></svg></span>${esc(t('approxShort'))}</li>` +
-    `<li><span class="pm-lg-sym"><span class="pm-cluster pm-lg-cluster"><div style="background:conic-gradient(var(--st-on_track) 0deg 216deg,var(--st-unreported) 216deg 360deg)"><span>12</span></div></span></span>${esc(t('cluster'))}</li></ul>`
+    `<li><span class="pm-lg-sym"><span class="pm-cluster pm-lg-cluster"><div style="background:conic-gradient(var(--st-on_track) 0deg 216deg,var(--st-unreported) 216deg 360deg)"><span>12</span></div></span></span>${esc(t('cluster'))}</li>` +
+    `<li><span class="pm-lg-sym"><span class="pm-marker pm-samepos pm-approx pm-lg-samepos"><b>7</b></span></span>${esc(t('samePlaceLegend'))}</li></ul>`
   // A filter can leave the quota layer empty: then there is no scale to show.
   if (choropleth && choropleth.scale && choropleth.scale.colours.length && choropleth.scale.min != null) {
     const { breaks, colours, min, max } = choropleth.scale

@@ -7,6 +7,7 @@
 import { t, pick, pickList, lang } from './i18n.js'
 import { esc, num } from './util.js'
 import { precisionOf, APPROX } from './draw.js'
+import { precisionText } from './easyread.js'
 import { featureTrackingHTML, projectTrackingHTML } from './tracking.js'
 import { historyURL, placeholderHTML } from './history.js'
 
@@ -122,7 +123,7 @@ export function popupHTML({ props, layerInfo, project, category, asof, today, do
     .map(([k, v]) => (v ? `<p class="pm-pop-${k === 'note' ? 'note' : 'written'}"><b>${esc(t('attrs')[k])}${t('colon')}</b>${v}</p>` : ''))
     .join('')
   if (extra) h += `<div class="pm-pop-extra">${extra}</div>`
-  const precText = t('precision')[precision] || precision
+  const precText = precisionText(props)
   h += `<p class="pm-precision${APPROX.has(precision) ? ' pm-approx-note' : ''}">${esc(precText)}</p>`
   const source = pick(props, 'source')
   if (source) h += `<p class="pm-source"><b>${esc(t('source'))}${t('colon')}</b>${esc(source)}</p>`

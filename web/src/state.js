@@ -1,6 +1,6 @@
 // The page state kept in the URL hash, so a link reproduces the view:
 //
-//   #map=<zoom>/<lat>/<lng>[&bbox=<w>,<s>,<e>,<n>]&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&cat=<n>][&district=<code>][&status=<tracking status>][&plan=<id>][&basemap=<id>]&lang=zh|en[&ratio=<h%>][&embed=1]
+//   #map=<zoom>/<lat>/<lng>[&bbox=<w>,<s>,<e>,<n>]&layers=<id>,<id>&date=YYYY-MM-DD&project=<n>[&cat=<n>][&district=<code>][&status=<tracking status>][&plan=<id>][&basemap=<id>][&easy=1]&lang=zh|en[&ratio=<h%>][&embed=1]
 //
 // bbox= is a frame (lon/lat, CRS84) the map fits on opening, at any
 // window size: what an embed code carries, so that a code made on a phone
@@ -10,6 +10,7 @@
 // cat= (a category number), district= (a district adcode or zone id) and
 // status= (a tracking status) filter the list and the map together (see
 // filters.js);
+// easy=1 is the easy-reading mode (easyread.js); easy=0 turns a stored one off.
 // plan= names the plan (the server's latest when missing).
 // basemap= names the basemap of the switcher (the first when missing).
 // embed=1 (always last) shows the bare map for an <iframe> in an article.
@@ -21,7 +22,7 @@ const ID_RE = /^[a-z0-9][a-z0-9-]*$/
 
 // parseHash reads a state from a location hash; invalid parts are dropped.
 export function parseHash(hash) {
-  const out = { view: null, bbox: null, ratio: null, layers: null, date: null, project: null, cat: 0, district: '', status: '', plan: null, basemap: null, lang: null, embed: false }
+  const out = { view: null, bbox: null, ratio: null, layers: null, date: null, project: null, cat: 0, district: '', status: '', plan: null, basemap: null, lang: null, easy: null, embed: false }
   const s = (hash || '').replace(/^#/, '')
   if (!s) return out
   for (const part of s.split('&')) {
@@ -83,6 +84,9 @@ export function parseHash(hash) {
       case 'lang':
         if (val === 'zh' || val === 'en') out.lang = val
         break
+      case 'easy':
+        if (val === '1' || val === '0') out.easy = val === '1'
+        break
       case 'embed':
         out.embed = val === '1'
         break
@@ -107,6 +111,7 @@ export function formatHash(st) {
   if (st.status) parts.push(`status=${st.status}`)
   if (st.plan) parts.push(`plan=${st.plan}`)
   if (st.basemap) parts.push(`basemap=${st.basemap}`)
+  if (st.easy) parts.push('easy=1')
   parts.push(`lang=${st.lang}`)
   if (st.ratio) parts.push(`ratio=${st.ratio}`)
   if (st.embed) parts.push('embed=1')
