@@ -30,6 +30,7 @@ import { pictureDialog } from './picturedialog.js'
 import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } from './planswitch.js'
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
+import { a11yPage, a11yMap } from './a11y.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 
 const DEFAULT_LAYERS = ['metro-lines', 'metro-stations', 'intersections', 'water-pipelines', 'schools', 'old-communities', 'service-circles']
@@ -101,6 +102,7 @@ async function boot() {
   root.classList.toggle('pm-embed', EMBED)
   if (EMBED) reportHeight(window, hs.ratio)
   setLang(hs.lang || 'zh')
+  a11yTexts = a11yPage({ date: () => S.date, layers: () => [...S.on].filter((id) => LY.get(id)).map((id) => ({ title: pick(S.info.get(id), 'title'), features: [...LY.get(id).index.values()].map((e) => e.feature) })) })
   applyStaticText()
   wireStatic()
   let cfg
@@ -228,6 +230,7 @@ function initMap(cfg, view, bbox) {
     zoomControl: EMBED || !PHONE.matches,
     scrollWheelZoom: !EMBED,
   })
+  a11yMap(map)
   if (EMBED) {
     map.on('click focus', () => map.scrollWheelZoom.enable())
     map.getContainer().addEventListener('mouseleave', () => map.scrollWheelZoom.disable())
@@ -746,7 +749,9 @@ function switchLang(l) {
   updateHash()
 }
 
+let a11yTexts = () => {}
 function applyStaticText() {
+  a11yTexts()
   document.title = planTitle(S.config)
   $('#pm-title').textContent = planTitle(S.config)
   $('#pm-short').textContent = t('shortTitle')
