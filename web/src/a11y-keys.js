@@ -62,6 +62,12 @@ export function wirePopupFocus(map, label) {
     content.setAttribute('role', 'group')
     content.setAttribute('aria-label', label(content))
     content.focus({ preventScroll: true })
+    // Leaflet closes a popup on Escape only while the map itself has focus.
+    el.addEventListener('keydown', (k) => {
+      if (k.key !== 'Escape') return
+      k.stopPropagation()
+      map.closePopup(popup)
+    })
   })
   map.on('popupclose', (e) => {
     const popup = e.popup

@@ -12,6 +12,8 @@ export function a11yPage({ layers, date }) {
   wireSkipLinks()
   const list = document.querySelector('#pm-panel [role="tablist"]')
   if (list) wireTablist(list)
+  const results = document.getElementById('pm-results')
+  if (results) results.addEventListener('click', focusCard)
   const button = document.getElementById('pm-btn-table')
   const table = button ? tableDialog({ button, layers, date }) : null
   return function texts() {
@@ -27,4 +29,16 @@ export function a11yMap(map) {
     const h = content.querySelector('h3, h4, strong')
     return h ? h.textContent : ''
   })
+}
+
+// focusCard puts focus on the project card after a project is chosen from
+// the list (the list is redrawn, so the button clicked is gone).
+function focusCard(e) {
+  if (!e.target.closest('button[data-project]')) return
+  setTimeout(() => {
+    const card = document.getElementById('pm-card')
+    if (!card || card.hidden) return
+    card.tabIndex = -1
+    card.focus({ preventScroll: true })
+  }, 0)
 }
