@@ -116,24 +116,39 @@ func TestKeyboardJourneys(t *testing.T) {
 		}
 	})
 
-	for _, key := range []struct{ name, key string }{{"Space", " "}, {"Enter", kb.Enter}} {
-		t.Run("cluster zoom with "+key.name, func(t *testing.T) {
+	// At zoom 7 a big cluster holds places far apart: it zooms. At zoom 9
+	// the first clusters hold places at one point: they spread instead.
+	for _, key := range []struct {
+		name, key string
+		zoom, min int
+		mustZoom  bool
+	}{{"Enter", kb.Enter, 7, 20, true}, {"Space", " ", 7, 20, true}, {"Space", " ", 9, 3, false}} {
+		t.Run(fmt.Sprintf("cluster zoom with %s at %d", key.name, key.zoom), func(t *testing.T) {
 			ctx, _ := browser(t, exe)
-			if err := load(ctx, base+"/#map=11/34.26000/108.94000&layers=schools&date=2024-09-30"); err != nil {
+			if err := load(ctx, fmt.Sprintf("%s/#map=%d/34.26000/108.94000&layers=schools&date=2024-09-30", base, key.zoom)); err != nil {
 				t.Fatal(err)
 			}
 			if err := waitJS(ctx, `!!document.querySelector('.pm-cluster')`); err != nil {
-				t.Fatalf("no cluster at zoom 11: %v", err)
+				t.Fatalf("no cluster at zoom %d: %v", key.zoom, err)
 			}
 			press(t, ctx, kb.Tab, kb.Enter)
 			wantFocus(t, ctx, "skip link to the map", `#map`)
 			// A cluster of several places (a cluster of places at one
 			// point spiderfies instead of zooming).
-			tabUntil(t, ctx, "Tab to a cluster", `document.activeElement.matches('.pm-cluster') && Number(document.activeElement.dataset.count) >= 8`, 80)
+			tabUntil(t, ctx, "Tab to a cluster", `document.activeElement.matches('.pm-cluster') && Number(document.activeElement.dataset.count) >= `+fmt.Sprint(key.min), 80)
 			z0, _ := eval[float64](ctx, `projectmap.map.getZoom()`)
+			if _, err := eval[bool](ctx, `(window.__cluster = document.activeElement, true)`); err != nil {
+				t.Fatal(err)
+			}
 			press(t, ctx, key.key)
-			if err := waitJS(ctx, fmt.Sprintf(`projectmap.map.getZoom() > %v`, z0)); err != nil {
-				t.Fatalf("%s on a cluster did not zoom in from %v: %v", key.name, z0, err)
+			// Places at one point spiderfy (the cluster fades to 0.3) instead.
+			if err := waitJS(ctx, fmt.Sprintf(`projectmap.map.getZoom() > %v || window.__cluster.style.opacity === '0.3'`, z0)); err != nil {
+				t.Fatalf("%s on a cluster neither zoomed in from %v nor spread its places: %v", key.name, z0, err)
+			}
+			z1, _ := eval[float64](ctx, `projectmap.map.getZoom()`)
+			t.Logf("%s on a cluster: zoom %v → %v", key.name, z0, z1)
+			if key.mustZoom && z1 <= z0 {
+				t.Errorf("%s on a cluster of places far apart: zoom %v → %v, want it to zoom in", key.name, z0, z1)
 			}
 			wantFocus(t, ctx, "after the zoom", markerSel+`, .pm-cluster`)
 		})

@@ -24,26 +24,36 @@ export function wireMarkerKeys(map) {
   })
 }
 
-// focusAfterZoom waits for the zoom a cluster's click starts, then focuses
-// what is drawn nearest the cluster's place (the map if nothing is).
+// focusAfterZoom waits for what a cluster's click starts (a zoom, or a
+// spiderfy when its places share one point), then focuses what is drawn
+// nearest the cluster's place, the cluster itself aside (the map if
+// nothing is).
 function focusAfterZoom(map, el) {
-  const r = el.getBoundingClientRect()
   const box = map.getContainer().getBoundingClientRect()
+  const r = el.getBoundingClientRect()
   const at = map.containerPointToLatLng([r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top])
-  map.once('moveend', () =>
-    setTimeout(() => {
-      const p = map.latLngToContainerPoint(at)
-      let best = null
-      let bestD = Infinity
-      for (const c of map.getContainer().querySelectorAll(ACTIVE)) {
-        if (!visible(c)) continue
-        const cr = c.getBoundingClientRect()
-        const d = Math.hypot(cr.left + cr.width / 2 - box.left - p.x, cr.top + cr.height / 2 - box.top - p.y)
-        if (d < bestD) [best, bestD] = [c, d]
-      }
-      ;(best || map.getContainer()).focus({ preventScroll: true })
-    }, 50),
-  )
+  let zooming = false
+  let done = false
+  const pick = () => {
+    const p = map.latLngToContainerPoint(at)
+    let best = null
+    let bestD = Infinity
+    for (const c of map.getContainer().querySelectorAll(ACTIVE)) {
+      if (c === el || !visible(c)) continue
+      const cr = c.getBoundingClientRect()
+      const d = Math.hypot(cr.left + cr.width / 2 - box.left - p.x, cr.top + cr.height / 2 - box.top - p.y)
+      if (d < bestD) [best, bestD] = [c, d]
+    }
+    ;(best || map.getContainer()).focus({ preventScroll: true })
+  }
+  const go = () => {
+    if (done) return
+    done = true
+    setTimeout(pick, 400) // markercluster redraws after the zoom
+  }
+  map.once('zoomstart', () => (zooming = true))
+  map.once('moveend', go)
+  setTimeout(() => zooming || go(), 300)
 }
 
 // wirePopupFocus moves focus into each popup that opens (its content is a
