@@ -123,6 +123,9 @@ func TestAxe(t *testing.T) {
 	layers := func(ctx context.Context) error {
 		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-layers")), chromedp.Poll[chromedp.Void](`document.querySelectorAll('#pm-layers input').length > 0`, chromedp.WithPollingTimeout(20*time.Second)))
 	}
+	table := func(ctx context.Context) error {
+		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-table")), chromedp.WaitVisible(chromedp.ID("pm-table-close")))
+	}
 	embed := "/embed#project=1&date=2024-09-30&embed=1&lang=zh"
 	steps := []step{
 		{name: "map", url: "/#date=2024-09-30"},
@@ -133,6 +136,10 @@ func TestAxe(t *testing.T) {
 		{name: "layers panel", url: "/#date=2024-09-30", do: layers},
 		{name: "popup", url: "/#date=2024-09-30&layers=schools", do: popup},
 		{name: "popup, phone", phone: true, url: "/#date=2024-09-30&layers=schools", do: popup},
+		{name: "clusters", url: "/#map=9/34.26000/108.94000&date=2024-09-30&layers=schools"},
+		{name: "district table", url: "/#date=2024-09-30&layers=schools,old-communities", do: table},
+		{name: "district table, phone", phone: true, url: "/#date=2024-09-30&layers=schools", do: table},
+		{name: "English, district table", url: "/#date=2024-09-30&layers=schools&lang=en", do: table},
 		{name: "English", url: "/#date=2024-09-30&lang=en"},
 		{name: "English, project open", url: "/#date=2024-09-30&lang=en", do: openProject},
 		{name: "English, popup", url: "/#date=2024-09-30&layers=schools&lang=en", do: popup},

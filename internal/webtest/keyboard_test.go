@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,9 +99,7 @@ func TestKeyboardJourneys(t *testing.T) {
 		tabTo(t, ctx, "Tab to a marker", markerSel, 40)
 		marker, _ := eval[string](ctx, `document.activeElement.dataset.layer + '/' + document.activeElement.dataset.id`)
 		name, _ := eval[string](ctx, `document.activeElement.getAttribute('aria-label')`)
-		if name == "" {
-			t.Errorf("marker %s has no accessible name", marker)
-		}
+		checkMarkerName(t, marker, name)
 		press(t, ctx, kb.Enter)
 		if err := waitJS(ctx, `!!document.querySelector('.leaflet-popup-content .pm-pop')`); err != nil {
 			t.Fatalf("Enter on marker %s opened no popup: %v", marker, err)
@@ -205,6 +204,27 @@ func TestKeyboardJourneys(t *testing.T) {
 		wantFocus(t, ctx, "project opened", `#pm-card`)
 	})
 
+	t.Run("search result opens a popup", func(t *testing.T) {
+		ctx, _ := browser(t, exe)
+		if err := load(ctx, base+"/#date=2024-09-30&layers=schools"); err != nil {
+			t.Fatal(err)
+		}
+		tabTo(t, ctx, "Tab to the search box", `#pm-search`, 20)
+		name, _ := sites[0].Properties["name"].(string)
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("pm-search"), name)); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitJS(ctx, `!!document.querySelector('#pm-results button[data-fid]')`); err != nil {
+			t.Fatalf("searching %q found no site: %v", name, err)
+		}
+		tabTo(t, ctx, "Tab to the first site found", `#pm-results button[data-fid]`, 80)
+		press(t, ctx, kb.Enter)
+		if err := waitJS(ctx, `!!document.querySelector('.leaflet-popup-content .pm-pop')`); err != nil {
+			t.Fatalf("Enter on a search result opened no popup: %v", err)
+		}
+		wantFocus(t, ctx, "popup from a search result", `.leaflet-popup-content`)
+	})
+
 	t.Run("district table", func(t *testing.T) {
 		ctx, _ := browser(t, exe)
 		if err := load(ctx, base+"/#date=2024-09-30&layers=schools"); err != nil {
@@ -243,3 +263,24 @@ type tableCount struct {
 const tableCountJS = `(() => { const tb = document.querySelector('#pm-table-dlg table');
   if (!tb) return {rows: 0, total: 0};
   return {rows: tb.tBodies[0].rows.length, total: Number(tb.tFoot.rows[0].cells[1].textContent)} })()`
+
+// checkMarkerName wants a marker's accessible name to say its tracking
+// status and its precision in words.
+func checkMarkerName(t *testing.T, marker, name string) {
+	t.Helper()
+	words := map[string]string{}
+	for k, v := range statusWords {
+		words[k] = v
+	}
+	words["unreported"] = "尚无报告"
+	status, precision := false, false
+	for _, w := range words {
+		status = status || strings.Contains(name, w)
+	}
+	for _, w := range precisionWords {
+		precision = precision || strings.Contains(name, w)
+	}
+	if !status || !precision {
+		t.Errorf("marker %s is named %q: want its status (e.g. 尚无报告) and its precision in words", marker, name)
+	}
+}
