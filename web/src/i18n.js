@@ -470,7 +470,7 @@ const en = {
   latestWord: 'latest',
   embedAlt: (what, d) => `Map: ${what}, data as of ${d}`,
   download: 'Download',
-  downloadLabel: (what, fmt) => `${fmt} download: ${what}`,
+  downloadLabel: (what, fmt) => `${fmt} Download: ${what}`,
   downloadProject: "Download this project's data",
   getData: 'Get the data',
   embedRatio: 'Aspect ratio',
