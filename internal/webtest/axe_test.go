@@ -165,6 +165,14 @@ func TestAxe(t *testing.T) {
 					t.Fatalf("%s: %v", s.name, err)
 				}
 			}
+			if s.phone && !strings.HasPrefix(s.url, "/embed") {
+				// The header's buttons, 表格 / Table included, fit the phone.
+				fits, _ := eval[bool](ctx, `(() => { const b = document.getElementById('pm-btn-table').getBoundingClientRect();
+				  return b.width > 0 && document.querySelector('.pm-nav').getBoundingClientRect().right <= innerWidth + 0.5 })()`)
+				if !fits {
+					t.Errorf("%s: the header's buttons do not fit %d px", s.name, w)
+				}
+			}
 			runAxe(t, ctx, src, s.name)
 			if e := jsErrs.String(); e != "" {
 				t.Errorf("JavaScript errors:\n%s", e)
