@@ -22,6 +22,15 @@ export function wireMarkerKeys(map) {
     if (el.classList.contains('pm-cluster')) focusAfterZoom(map, el)
     el.click()
   })
+  // Leaflet also turns a keypress of Enter into a click: the keydown above
+  // did it already (capture runs before Leaflet's own listener).
+  box.addEventListener(
+    'keypress',
+    (e) => {
+      if ((e.key === 'Enter' || e.key === ' ') && e.target.closest && e.target.closest(ACTIVE)) e.stopPropagation()
+    },
+    true,
+  )
 }
 
 // focusAfterZoom waits for what a cluster's click starts (a zoom, or a
