@@ -242,6 +242,28 @@ func TestKeyboardJourneys(t *testing.T) {
 		}
 		press(t, ctx, kb.Escape)
 		wantFocus(t, ctx, "table closed", `#pm-btn-table`)
+
+		// The table counts what the map draws: every layer shown, and only
+		// the status the filter keeps (the embedded data has no reports, so
+		// 已完成 keeps nothing, and the table says so).
+		two := len(sites) + len(layerItems(t, base, "old-communities", "2024-09-30").Features)
+		completed := len(layerItems(t, base, "schools", "2024-09-30&status=completed").Features)
+		for _, c := range []struct {
+			hash string
+			want int
+		}{{"layers=schools,old-communities", two}, {"layers=schools&status=completed", completed}} {
+			if err := load(ctx, base+"/#date=2024-09-30&lang=en&"+c.hash); err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-table")), chromedp.WaitVisible(chromedp.ID("pm-table-close"))); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = eval[tableCount](ctx, tableCountJS)
+			empty, _ := eval[bool](ctx, `document.getElementById('pm-table-body').textContent.includes('No places on the map')`)
+			if got.Total != c.want || (c.want == 0) != empty {
+				t.Errorf("table for #%s: total %d (empty message %v), want %d (the API's)", c.hash, got.Total, empty, c.want)
+			}
+		}
 	})
 }
 
