@@ -32,6 +32,7 @@ import { planParam, withPlan, wantsPlan, planSwitch, planTitle, defaultLayers } 
 import { reportHeight } from './embedheight.js'
 import { viewBBox } from './embedbounds.js'
 import { basemaps } from './basemaps.js'
+import { a11yPage, a11yMap } from './a11y.js'
 import { layerDownloadsHTML, projectDownloadsHTML, getDataHTML, layerInfos, redate } from './downloads.js'
 import { inCategory, districtParam, categoryCounts } from './filters.js'
 import { filterController } from './filterctl.js'
@@ -111,6 +112,7 @@ async function boot() {
   if (EMBED) reportHeight(window, hs.ratio)
   setLang(hs.lang || 'zh')
   initEasy(hs.easy)
+  a11yTexts = a11yPage({ date: () => S.date, layers: () => [...S.on].filter((id) => LY.get(id)).map((id) => ({ title: pick(S.info.get(id), 'title'), features: [...LY.get(id).index.values()].map((e) => e.feature) })) })
   applyStaticText()
   wireStatic()
   let cfg
@@ -246,6 +248,7 @@ function initMap(cfg, view, bbox) {
     zoomControl: EMBED || !PHONE.matches,
     scrollWheelZoom: !EMBED,
   })
+  a11yMap(map)
   if (EMBED) {
     map.on('click focus', () => map.scrollWheelZoom.enable())
     map.getContainer().addEventListener('mouseleave', () => map.scrollWheelZoom.disable())
@@ -760,7 +763,9 @@ function switchLang(l) {
   updateHash()
 }
 
+let a11yTexts = () => {}
 function applyStaticText() {
+  a11yTexts()
   document.title = planTitle(S.config)
   $('#pm-title').textContent = planTitle(S.config)
   $('#pm-short').textContent = t('shortTitle')

@@ -5,6 +5,7 @@
 
 import L from './leaflet-setup.js'
 import { TRACKING, trackingOf, glyph } from './status.js'
+import { clusterName } from './a11y-names.js'
 
 // APPROX lists the precisions drawn as approximate (hollow, dashed).
 export const APPROX = new Set(['town', 'district', 'zone'])
@@ -107,6 +108,7 @@ export function clusterIcon(layer) {
       iconAnchor: [size / 2, size / 2],
       layer,
       count: n,
+      label: clusterName(n, counts),
     })
   }
 }

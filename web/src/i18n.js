@@ -10,7 +10,7 @@ const zh = {
   legend: '图例',
   close: '关闭',
   langSwitch: 'EN',
-  langSwitchLabel: 'Switch to English',
+  langSwitchLabel: 'EN: Switch to English',
   // The plan switcher (planswitch.js), shown when there is more than one plan.
   planName: (city, year) => `${city} ${year}年`,
   planTitle: (city, year) => `${city}${year}年为民实事地图`,
@@ -221,7 +221,7 @@ const zh = {
   latestWord: '最新',
   embedAlt: (what, d) => `地图：${what}，数据日期 ${d}`,
   download: '下载',
-  downloadLabel: (what, fmt) => `下载 ${what}（${fmt}）`,
+  downloadLabel: (what, fmt) => `${fmt} 下载：${what}`,
   downloadProject: '下载此项目的数据',
   getData: '获取数据',
   embedRatio: '宽高比',
@@ -278,6 +278,22 @@ const zh = {
   chipsScroll: '项目类别（可左右滑动查看更多）',
   samePlaceLegend: '同一位置的几个地点（点按看列表）',
   // --- end elder ---
+  // ---- a11y (issue 12): screen-reader names, skip links, the district table ----
+  a11yNoReport: '尚无报告',
+  a11yCluster: (n) => `${n} 个地点`,
+  a11yClusterHint: '按回车键放大',
+  a11ySkipMap: '跳到地图',
+  a11ySkipDate: '跳到日期',
+  a11yTimeline: '计划时间表',
+  a11yTable: '表格',
+  a11yTableLabel: '按区县列出地图上的地点（表格）',
+  a11yTableTitle: '按区县的地点数',
+  a11yTableCaption: (date, layers) => `数据日期 ${date}；图层：${layers}。状态依据各单位的进展报告。`,
+  a11yDistrict: '区县',
+  a11ySites: '地点数',
+  a11yTotal: '合计',
+  a11yNoDistrict: '未注明区县',
+  a11yTableEmpty: '当前图层和日期下地图上没有地点。',
 }
 
 const en = {
@@ -288,7 +304,7 @@ const en = {
   legend: 'Legend',
   close: 'Close',
   langSwitch: '中文',
-  langSwitchLabel: '切换到中文',
+  langSwitchLabel: '中文：切换到中文',
   planName: (city, year) => `${city} ${year}`,
   planTitle: (city, year) => `${city} ${year} Livelihood Projects Map`,
   planSwitchLabel: 'Choose a city and year',
@@ -491,7 +507,7 @@ const en = {
   latestWord: 'latest',
   embedAlt: (what, d) => `Map: ${what}, data as of ${d}`,
   download: 'Download',
-  downloadLabel: (what, fmt) => `Download ${what} (${fmt})`,
+  downloadLabel: (what, fmt) => `${fmt} Download: ${what}`,
   downloadProject: "Download this project's data",
   getData: 'Get the data',
   embedRatio: 'Aspect ratio',
@@ -548,6 +564,22 @@ const en = {
   chipsScroll: 'Project categories (swipe sideways for more)',
   samePlaceLegend: 'Several sites at one point (tap for the list)',
   // --- end elder ---
+  // ---- a11y (issue 12): screen-reader names, skip links, the district table ----
+  a11yNoReport: 'no report yet',
+  a11yCluster: (n) => `${n} places`,
+  a11yClusterHint: 'press Enter to zoom in',
+  a11ySkipMap: 'Skip to the map',
+  a11ySkipDate: 'Skip to the date',
+  a11yTimeline: 'Planned schedule',
+  a11yTable: 'Table',
+  a11yTableLabel: 'Places on the map by district (table)',
+  a11yTableTitle: 'Places by district',
+  a11yTableCaption: (date, layers) => `Data date ${date}; layers: ${layers}. Statuses as reported by the agencies.`,
+  a11yDistrict: 'District',
+  a11ySites: 'Places',
+  a11yTotal: 'Total',
+  a11yNoDistrict: 'District not given',
+  a11yTableEmpty: 'No places on the map for the layers and date shown.',
 }
 
 export const STRINGS = { zh, en }

@@ -8,6 +8,7 @@
 import L from './leaflet-setup.js'
 import { lang, pick } from './i18n.js'
 import { esc, num } from './util.js'
+import { markerName } from './a11y-names.js'
 import { pointIcon, glyphIcon, badgeIcon, pathClass, labelPoint, lineMidpoint, statusOf } from './draw.js'
 import { LINE_TAP, lineLabel, labelLine } from './phone.js'
 
@@ -57,7 +58,7 @@ export function drawFeature(id, f, { group, cluster, derived, stack, scale, onOp
       const coords = g.type === 'Point' ? [g.coordinates] : g.coordinates
       coords.forEach((c, i) => {
         const ll = L.latLng(c[1], c[0])
-        const icon = derived ? badgeIcon(id, p, qty || '·', stack, p.name) : i === 0 ? pointIcon(id, p, p.name) : glyphIcon(id, p)
+        const icon = derived ? badgeIcon(id, p, qty || '·', stack, markerName(p, qty)) : i === 0 ? pointIcon(id, p, markerName(p)) : glyphIcon(id, p)
         const m = L.marker(ll, { icon, pmStatus: status, riseOnHover: true, keyboard: i === 0 })
         m.on('click', () => open(m.getLatLng()))
         tooltip(m, p, qty, hover)
@@ -109,7 +110,7 @@ export function drawFeature(id, f, { group, cluster, derived, stack, scale, onOp
       group.addLayer(poly)
       const lp = labelPoint(g)
       if (lp) {
-        const icon = derived ? badgeIcon(id, p, qty || '·', stack, p.name) : glyphIcon(id, p)
+        const icon = derived ? badgeIcon(id, p, qty || '·', stack, markerName(p, qty)) : glyphIcon(id, p)
         const m = L.marker(lp, { icon, pmStatus: status, keyboard: derived, riseOnHover: true })
         m.on('click', () => open(m.getLatLng()))
         tooltip(m, p, qty, hover)

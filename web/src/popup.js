@@ -60,7 +60,7 @@ export function timelineHTML(schedules, asof, today) {
     }
     if (!placed) items += nowItem(asof, today)
     const head = schedules.length > 1 ? `<h5>${esc(pick(sc, 'name'))}</h5>` : ''
-    parts.push(`${head}<ol class="pm-tl">${items}</ol>`)
+    parts.push(`${head}<ol class="pm-tl" tabindex="0" aria-label="${esc(t('a11yTimeline'))}">${items}</ol>`)
   }
   return parts.join('')
 }
