@@ -1,11 +1,13 @@
 package api
 
 import (
+	"html"
 	"math"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"projectmap/internal/basemap"
 	"projectmap/internal/domain"
 	"projectmap/internal/symbology"
 )
@@ -30,8 +32,9 @@ func (s *server) styleOf(c echo.Context, sc tileScope) oa {
 		"type": "vector", "url": base(c) + "/tiles/" + sc.pathIDs() + ".json" + sc.docQuery(),
 	}}
 	layers := []oa{{"id": "background", "type": "background", "paint": oa{"background-color": symbology.DistrictFill}}}
-	if bm := s.cfg.Basemap; bm.URL != "" {
-		sources["basemap"] = oa{"type": "raster", "tiles": basemapTiles(bm.URL), "tileSize": 256, "maxzoom": 19, "attribution": bm.Attribution}
+	bm, hasBasemap := styleBasemap(s.cfg.basemaps())
+	if hasBasemap {
+		sources["basemap"] = oa{"type": "raster", "tiles": basemapTiles(bm.URL, bm.Subdomains), "tileSize": 256, "maxzoom": basemapMaxZoom(bm), "attribution": basemapCredit(bm)}
 		layers = append(layers, oa{"id": "basemap", "type": "raster", "source": "basemap"})
 	}
 	// As the raster tiles draw them: areas, then lines, then points.
@@ -43,6 +46,10 @@ func (s *server) styleOf(c echo.Context, sc tileScope) oa {
 	}
 	for _, l := range sc.layers {
 		layers = append(layers, pointLayers(l)...)
+	}
+	if hasBasemap && bm.Labels != nil { // 天地图's place names go over the data
+		sources["basemap-labels"] = oa{"type": "raster", "tiles": basemapTiles(bm.Labels.URL, bm.Labels.Subdomains), "tileSize": 256, "maxzoom": basemapMaxZoom(bm)}
+		layers = append(layers, oa{"id": "basemap-labels", "type": "raster", "source": "basemap-labels"})
 	}
 	c0 := sc.center()
 	return oa{
@@ -62,16 +69,49 @@ func (s *server) styleOf(c echo.Context, sc tileScope) oa {
 
 // basemapTiles turns a Leaflet URL template into MapLibre's: {s} becomes
 // one URL per subdomain a, b and c, and {r} (retina) is dropped.
-func basemapTiles(u string) []string {
+func basemapTiles(u string, subdomains []string) []string {
 	u = strings.ReplaceAll(u, "{r}", "")
 	if !strings.Contains(u, "{s}") {
 		return []string{u}
 	}
+	if len(subdomains) == 0 {
+		subdomains = []string{"a", "b", "c"} // Leaflet's default
+	}
 	var out []string
-	for _, sub := range []string{"a", "b", "c"} {
+	for _, sub := range subdomains {
 		out = append(out, strings.ReplaceAll(u, "{s}", sub))
 	}
 	return out
+}
+
+// styleBasemap is the basemap a style draws under the vector tiles: the
+// first WGS84 one, as the browser gets it (key filled in). The tiles are
+// in WGS84, so a GCJ-02 basemap (AMap) would put every feature 300 to 600
+// m off: none is used rather than a misplaced one.
+func styleBasemap(list []Basemap) (Basemap, bool) {
+	for _, b := range list {
+		if b.URL != "" && b.Datum() == basemap.WGS84 {
+			return b.Public(), true
+		}
+	}
+	return Basemap{}, false
+}
+
+// basemapMaxZoom is the deepest zoom the basemap has tiles for (18 unless
+// it says; MapLibre magnifies those beyond).
+func basemapMaxZoom(b Basemap) int {
+	if b.MaxZoom > 0 {
+		return b.MaxZoom
+	}
+	return 18
+}
+
+// basemapCredit is the attribution with the 审图号, as the map shows it.
+func basemapCredit(b Basemap) string {
+	if b.Approval == "" {
+		return b.Attribution
+	}
+	return b.Attribution + " " + html.EscapeString(b.Approval)
 }
 
 // geometryIs is a filter on the feature's geometry type (Multi* too).
