@@ -3,9 +3,11 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -20,9 +22,11 @@ import (
 const synthLayer = "synthetic"
 
 // writeSynthGeodata copies the embedded geodata to dir and adds to plan
-// a layer "synthetic" of n points of project 3, drawn from seed: each
-// point in a district chosen at random, uniformly inside its polygon, so
-// that the data check (sites inside their districts) passes.
+// a layer "synthetic" of n points of project 3, drawn from seed: spread
+// uniformly by area over the districts, as PostGIS's `data synth` spreads
+// its points (a district by its share of the city's area, then a point
+// inside its polygon), so that the data check (sites inside their
+// districts) passes and both stores' tile runs see alike densities.
 func writeSynthGeodata(dir, plan string, n int, seed uint64) error {
 	if err := os.CopyFS(dir, geodata.Files); err != nil {
 		return fmt.Errorf("copying the geodata: %w", err)
@@ -48,9 +52,16 @@ func writeSynthGeodata(dir, plan string, n int, seed uint64) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	cum := make([]float64, len(districts)) // cumulative areas
+	total := 0.0
+	for i, d := range districts {
+		total += math.Abs(planar.Area(d.poly))
+		cum[i] = total
+	}
 	fc := geojson.NewFeatureCollection()
 	for i := range n {
-		d := districts[rng.IntN(len(districts))]
+		k, _ := slices.BinarySearch(cum, rng.Float64()*total)
+		d := districts[min(k, len(districts)-1)]
 		f := geojson.NewFeature(pointIn(rng, d.poly))
 		id := fmt.Sprintf("synthetic-%06d", i)
 		f.ID = id
