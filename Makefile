@@ -19,10 +19,13 @@ build: web
 
 # Tests need PostGIS, GDAL's ogrinfo and Chromium: deps installs whichever
 # is missing (Debian packages), and db starts PostgreSQL with PostGIS.
+# The two longest packages are named first, so that they start first and
+# the others run beside them instead of after them (most of their time
+# is waiting on browsers and databases, not CPU).
 test: web deps db
 	$(GO) vet ./...
 	$(GO) run ./cmd/projectmap data check
-	$(GO) test -count=1 -timeout 25m ./...
+	$(GO) test -count=1 -timeout 25m ./internal/webtest/ ./internal/api/ ./...
 	$(GO) test -count=1 -race -run '^TestReusedBuffersNeverMix$$' ./internal/api/
 
 # Each fuzz target for FUZZTIME (CI runs them for 10s each after make
