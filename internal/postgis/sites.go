@@ -55,31 +55,13 @@ func (s *Store) Sites(ctx context.Context, q domain.SiteQuery) (domain.SitePage,
 		pageSQL, pageArgs = sitesPageByOrdSQL(read, found.ords, found.matched)
 	}
 	batch.Queue(pageSQL, pageArgs...).Query(func(rows pgx.Rows) error {
-		defer rows.Close()
-		x := siteScan{s: domain.Site{PlanID: q.Plan, Layer: q.Layer}}
-		var r reportScan
-		dest := append([]any{&page.Matched}, x.dest()...)
-		if lookUp {
-			dest = append(dest, r.dest()...)
-		}
-		for rows.Next() {
-			x.s = domain.Site{PlanID: q.Plan, Layer: q.Layer}
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			site, err := x.site()
-			if err != nil {
-				return err
-			}
+		return eachSite(rows, q.Plan, q.Layer, []any{&page.Matched}, nil, lookUp, func(site domain.Site, r *domain.Report) error {
 			page.Sites = append(page.Sites, site)
-			switch {
-			case lookUp:
-				page.Reports = append(page.Reports, r.report())
-			case withReports:
-				page.Reports = append(page.Reports, nil)
+			if lookUp || withReports {
+				page.Reports = append(page.Reports, r)
 			}
-		}
-		return rows.Err()
+			return nil
+		})
 	})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return domain.SitePage{}, mapErr(ctx, err)
@@ -247,4 +229,36 @@ func (s *Store) SiteReport(ctx context.Context, plan, layer, id string, asof dom
 		s.entities.putReport(key, v, g, got)
 	}
 	return got, nil
+}
+
+// eachSite reads rows of a site's columns (siteScan), with the columns
+// of before ahead of them, those of after behind, and, withReport, the
+// report's columns (reportScan) last; fn gets each site of plan's layer
+// and its report (nil without). Sites and TileFeatures read alike.
+func eachSite(rows pgx.Rows, plan, layer string, before, after []any, withReport bool, fn func(domain.Site, *domain.Report) error) error {
+	defer rows.Close()
+	x := siteScan{}
+	var r reportScan
+	dest := append(append(append([]any{}, before...), x.dest()...), after...)
+	if withReport {
+		dest = append(dest, r.dest()...)
+	}
+	for rows.Next() {
+		x.s = domain.Site{PlanID: plan, Layer: layer}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		site, err := x.site()
+		if err != nil {
+			return err
+		}
+		var rep *domain.Report
+		if withReport {
+			rep = r.report()
+		}
+		if err := fn(site, rep); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -32,35 +32,16 @@ func (s *Store) TileFeatures(ctx context.Context, q domain.TileQuery) ([]domain.
 	})
 	withReport := !q.AsOf.IsZero()
 	sql, args := tileSQL(q)
+	var tile []byte
 	batch.Queue(sql, args...).Query(func(rows pgx.Rows) error {
-		defer rows.Close()
-		x := siteScan{}
-		var r reportScan
-		var tile []byte
-		dest := append(x.dest(), &tile)
-		if withReport {
-			dest = append(dest, r.dest()...)
-		}
-		for rows.Next() {
-			x.s = domain.Site{PlanID: q.Plan, Layer: q.Layer}
-			if err := rows.Scan(dest...); err != nil {
-				return err
-			}
-			site, err := x.site()
-			if err != nil {
-				return err
-			}
+		return eachSite(rows, q.Plan, q.Layer, nil, []any{&tile}, withReport, func(site domain.Site, r *domain.Report) error {
 			g, err := decodeWKB(tile)
 			if err != nil {
 				return decodeErr("tile geometry of "+site.ID, err)
 			}
-			f := domain.TileFeature{Site: site, Tile: g}
-			if withReport {
-				f.Report = r.report()
-			}
-			out = append(out, f)
-		}
-		return rows.Err()
+			out = append(out, domain.TileFeature{Site: site, Tile: g, Report: r})
+			return nil
+		})
 	})
 	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, mapErr(ctx, err)
