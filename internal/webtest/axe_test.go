@@ -107,21 +107,21 @@ func TestAxe(t *testing.T) {
 	}
 	openPanel := func(ctx context.Context) error {
 		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-projects")),
-			chromedp.Poll[chromedp.Void](`document.querySelectorAll('#pm-results button[data-project]').length > 0`, chromedp.WithPollingTimeout(20*time.Second)))
+			poll[chromedp.Void](`document.querySelectorAll('#pm-results button[data-project]').length > 0`, chromedp.WithPollingTimeout(20*time.Second)))
 	}
 	openProject := func(ctx context.Context) error {
 		if err := openPanel(ctx); err != nil {
 			return err
 		}
 		return chromedp.Do(ctx, js(`document.querySelector('#pm-results button[data-project]').click()`),
-			chromedp.Poll[chromedp.Void](`!document.getElementById('pm-card').hidden`, chromedp.WithPollingTimeout(20*time.Second)), waitIdle())
+			poll[chromedp.Void](`!document.getElementById('pm-card').hidden`, chromedp.WithPollingTimeout(20*time.Second)), waitIdle())
 	}
 	popup := func(ctx context.Context) error {
 		_, err := openPopup(ctx, "schools", site.ID)
 		return err
 	}
 	layers := func(ctx context.Context) error {
-		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-layers")), chromedp.Poll[chromedp.Void](`document.querySelectorAll('#pm-layers input').length > 0`, chromedp.WithPollingTimeout(20*time.Second)))
+		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-layers")), poll[chromedp.Void](`document.querySelectorAll('#pm-layers input').length > 0`, chromedp.WithPollingTimeout(20*time.Second)))
 	}
 	table := func(ctx context.Context) error {
 		return chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-table")), chromedp.WaitVisible(chromedp.ID("pm-table-close")))

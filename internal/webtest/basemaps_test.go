@@ -141,10 +141,10 @@ func TestBasemapSwitcher(t *testing.T) {
 	if err := load(ctx, base+"/"+view+"&lang=zh"); err != nil {
 		t.Fatal(err)
 	}
-	poll := func(cond string) error {
-		return chromedp.Do(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(20*time.Second)))
+	waitTrue := func(cond string) error {
+		return chromedp.Do(ctx, poll[chromedp.Void](cond, chromedp.WithPollingTimeout(20*time.Second)))
 	}
-	if err := poll(`document.querySelectorAll('.leaflet-tile-loaded').length > 0`); err != nil {
+	if err := waitTrue(`document.querySelectorAll('.leaflet-tile-loaded').length > 0`); err != nil {
 		t.Fatalf("no tiles of the first basemap: %v", err)
 	}
 	saveShot(t, ctx, "basemap-switcher.png")
@@ -161,7 +161,7 @@ func TestBasemapSwitcher(t *testing.T) {
 	marker := func() [2]float64 {
 		t.Helper()
 		var ll [2]float64
-		if err := poll(markerLatLngJS + fmt.Sprintf(`(%q, %q) !== null`, "intersections", inter.ID)); err != nil {
+		if err := waitTrue(markerLatLngJS + fmt.Sprintf(`(%q, %q) !== null`, "intersections", inter.ID)); err != nil {
 			t.Fatalf("no marker for %s: %v", inter.ID, err)
 		}
 		got, err := eval[[]float64](ctx, markerLatLngJS+fmt.Sprintf(`(%q, %q)`, "intersections", inter.ID))
@@ -180,14 +180,14 @@ func TestBasemapSwitcher(t *testing.T) {
 	if err := chromedp.Do(ctx, js(`(s => { s.value = 'gcj'; s.dispatchEvent(new Event('change')) })(document.getElementById('pm-basemap'))`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := poll(`[...document.querySelectorAll('.leaflet-tile-loaded')].some(i => i.src.includes('/gcj/')) && location.hash.includes('basemap=gcj')`); err != nil {
+	if err := waitTrue(`[...document.querySelectorAll('.leaflet-tile-loaded')].some(i => i.src.includes('/gcj/')) && location.hash.includes('basemap=gcj')`); err != nil {
 		t.Fatalf("no GCJ-02 tiles after switching: %v", err)
 	}
 	gLon, gLat := gcj02.FromWGS84(wgs[0], wgs[1])
-	if err := poll(`performance.getEntriesByType('resource').some(e => e.name.includes('/intersections/items') && e.name.includes('datum=gcj02'))`); err != nil {
+	if err := waitTrue(`performance.getEntriesByType('resource').some(e => e.name.includes('/intersections/items') && e.name.includes('datum=gcj02'))`); err != nil {
 		t.Errorf("items not fetched with datum=gcj02: %v", err)
 	}
-	if err := poll(fmt.Sprintf(`(ll => ll && Math.abs(ll[0] - %f) < 5e-5 && Math.abs(ll[1] - %f) < 5e-5)(%s(%q, %q))`, gLon, gLat, markerLatLngJS, "intersections", inter.ID)); err != nil {
+	if err := waitTrue(fmt.Sprintf(`(ll => ll && Math.abs(ll[0] - %f) < 5e-5 && Math.abs(ll[1] - %f) < 5e-5)(%s(%q, %q))`, gLon, gLat, markerLatLngJS, "intersections", inter.ID)); err != nil {
 		t.Errorf("on the GCJ-02 basemap the marker is at %v, want GCJ-02 (%.6f, %.6f), WGS84 %v", marker(), gLon, gLat, wgs)
 	}
 	st, err := eval[[]string](ctx, `[projectmap.state().basemap, String(projectmap.state().view.lat), String(projectmap.state().view.lng), [...document.querySelectorAll('.leaflet-tile')].filter(i => !i.src.includes('/gcj/')).length + '']`)
@@ -203,7 +203,7 @@ func TestBasemapSwitcher(t *testing.T) {
 
 	// The embed dialog's Leaflet code draws the data tiles shifted too, and
 	// credits the basemap with its 审图号.
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-embed")), chromedp.Poll[chromedp.Void](`!!document.getElementById('pm-embed-code')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-btn-embed")), poll[chromedp.Void](`!!document.getElementById('pm-embed-code')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatal(err)
 	}
 	code, err := eval[string](ctx, `(() => { const s = document.getElementById('pm-embed-kind'); s.value = 'leaflet'; s.dispatchEvent(new Event('change', {bubbles: true})); return document.getElementById('pm-embed-code').value })()`)
@@ -218,7 +218,7 @@ func TestBasemapSwitcher(t *testing.T) {
 	if err := load(ctx, base+"/"+view+"&basemap=bad&lang=zh"); err != nil {
 		t.Fatal(err)
 	}
-	if err := poll(`document.getElementById('map').classList.contains('pm-offline') && document.querySelectorAll('.leaflet-tile').length === 0`); err != nil {
+	if err := waitTrue(`document.getElementById('map').classList.contains('pm-offline') && document.querySelectorAll('.leaflet-tile').length === 0`); err != nil {
 		t.Fatalf("the failed basemap stays on the map: %v", err)
 	}
 	notice, err := eval[string](ctx, `(n => n.hidden ? '' : n.textContent)(document.getElementById('pm-notice'))`)
@@ -236,7 +236,7 @@ func TestBasemapSwitcher(t *testing.T) {
 	if err := chromedp.Do(ctx, js(`(s => { s.value = 'ok'; s.dispatchEvent(new Event('change')) })(document.getElementById('pm-basemap'))`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := poll(`!document.getElementById('map').classList.contains('pm-offline') && document.getElementById('pm-notice').hidden`); err != nil {
+	if err := waitTrue(`!document.getElementById('map').classList.contains('pm-offline') && document.getElementById('pm-notice').hidden`); err != nil {
 		t.Errorf("choosing another basemap does not bring tiles back: %v", err)
 	}
 	if s := jsErrs.String(); s != "" {

@@ -154,7 +154,7 @@ func checkProjectNotes(t *testing.T, ctx context.Context, lang string, number in
 	err := chromedp.Do(ctx,
 		js(`projectmap.map.closePopup()`),
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.pm-proj[data-project="%d"]`, number))),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
+		poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 	)
 	if err != nil {
 		t.Fatalf("selecting project %d: %v", number, err)

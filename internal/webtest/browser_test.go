@@ -128,7 +128,7 @@ func browser(t *testing.T, exe string, extra ...chromedp.ExecAllocatorOption) (c
 	}
 	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	ctx, cancelTab := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(t.Logf))
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		cancelTime()
@@ -187,8 +187,16 @@ func (e *jsErrors) String() string {
 
 // waitIdle waits until the page has booted and no request is in flight.
 func waitIdle() chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](`document.documentElement.dataset.ready === '1' && document.documentElement.dataset.busy !== '1'`,
+	return poll[chromedp.Void](`document.documentElement.dataset.ready === '1' && document.documentElement.dataset.busy !== '1'`,
 		chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// poll waits until a JavaScript expression is truthy and decodes it. An
+// exception counts as "not yet": chromedp's poller stops for good on one
+// (its promise never settles), so a predicate that read a frame while it
+// was navigating used to hang the test until its deadline.
+func poll[T any](expr string, opts ...chromedp.PollOption) chromedp.Action[T] {
+	return chromedp.Poll[T](`(() => { try { return (`+expr+`) } catch (e) { return null } })()`, opts...)
 }
 
 // eval runs JavaScript and decodes its value.
@@ -423,7 +431,7 @@ func TestMapInBrowser(t *testing.T) {
 				t.Errorf("%s: the API has no features", id)
 				continue
 			}
-			got, err := chromedp.Run(ctx, chromedp.Poll[drawCount](
+			got, err := chromedp.Run(ctx, poll[drawCount](
 				fmt.Sprintf(`(() => { const c = %s(%q); return c.drawn + c.clustered === %d ? c : null })()`, countJS, id, matched),
 				chromedp.WithPollingTimeout(30*time.Second)))
 			if err != nil {
@@ -452,7 +460,7 @@ func TestMapInBrowser(t *testing.T) {
 			chromedp.Click(sel),
 			chromedp.WaitVisible(chromedp.CSS(`.leaflet-popup-content .pm-pop`)),
 			// The report history loads after the popup opens.
-			chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
+			poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("opening the popup of %s: %v", f.ID, err)
@@ -550,7 +558,7 @@ func TestMapInBrowser(t *testing.T) {
 			chromedp.Click(chromedp.ID("pm-btn-embed")),
 			chromedp.WaitVisible(chromedp.ID("pm-embed-code")),
 			// The selected project's frame is fetched first.
-			chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-code').value.includes('<iframe')`, chromedp.WithPollingTimeout(30*time.Second)),
+			poll[chromedp.Void](`document.getElementById('pm-embed-code').value.includes('<iframe')`, chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("opening the embed dialog: %v", err)
@@ -631,7 +639,7 @@ func TestMapInBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("pm-embed-copy"))); err != nil {
 			t.Fatalf("copy button: %v", err)
 		}
-		status, err := chromedp.Run(ctx, chromedp.Poll[string](`document.getElementById('pm-embed-status').textContent || null`, chromedp.WithPollingTimeout(30*time.Second)))
+		status, err := chromedp.Run(ctx, poll[string](`document.getElementById('pm-embed-status').textContent || null`, chromedp.WithPollingTimeout(30*time.Second)))
 		if err != nil {
 			t.Fatalf("copy button: %v", err)
 		}
@@ -642,7 +650,7 @@ func TestMapInBrowser(t *testing.T) {
 
 		// Escape closes the dialog and gives the focus back to the button.
 		err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
-			chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-dlg').hidden && document.activeElement.id === 'pm-btn-embed'`,
+			poll[chromedp.Void](`document.getElementById('pm-embed-dlg').hidden && document.activeElement.id === 'pm-btn-embed'`,
 				chromedp.WithPollingTimeout(30*time.Second)))
 		if err != nil {
 			t.Errorf("Escape: the dialog stays open or the focus is lost: %v", err)
@@ -654,7 +662,7 @@ func TestMapInBrowser(t *testing.T) {
 		err = chromedp.Do(ctx,
 			chromedp.Navigate(base+"/api/config"),
 			js(fmt.Sprintf(`document.body.innerHTML = '<p>Article text.</p><div id="article" style="width:640px">' + %s + '</div><p>More text.</p>'`, code)),
-			chromedp.Poll[chromedp.Void](`(() => {
+			poll[chromedp.Void](`(() => {
 			  const f = document.querySelector('#article iframe'), d = f && f.contentDocument;
 			  return !!d && !!d.documentElement && d.documentElement.dataset.ready === '1' && d.documentElement.dataset.busy !== '1';
 			})()`, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)),
@@ -744,14 +752,14 @@ func TestMapInBrowser(t *testing.T) {
 		f := hd.Features[0]
 		err = chromedp.Do(ctx,
 			js(fmt.Sprintf(`document.querySelector('#article iframe').contentWindow.projectmap.open('housing-delivery', %q)`, f.ID)),
-			chromedp.Poll[chromedp.Void](`(() => { const el = document.querySelector('#article iframe').contentDocument.querySelector('.leaflet-popup-content .pm-pop'); return !!el && el.getClientRects().length > 0 })()`,
+			poll[chromedp.Void](`(() => { const el = document.querySelector('#article iframe').contentDocument.querySelector('.leaflet-popup-content .pm-pop'); return !!el && el.getClientRects().length > 0 })()`,
 				chromedp.WithPollingTimeout(30*time.Second)),
 		)
 		if err != nil {
 			t.Fatalf("popup of %s in the frame: %v", f.ID, err)
 		}
 		// It pans into the frame, below the badge.
-		err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`(() => {
+		err = chromedp.Do(ctx, poll[chromedp.Void](`(() => {
 		  const f = document.querySelector('#article iframe'), d = f.contentDocument;
 		  const p = d.querySelector('.leaflet-popup').getBoundingClientRect(), b = d.querySelector('.pm-ebadge').getBoundingClientRect();
 		  return p.top >= b.bottom - 1 && p.bottom <= f.clientHeight + 1 && p.left >= 0 && p.right <= f.clientWidth + 1;

@@ -70,7 +70,7 @@ func openPage(t *testing.T, ctx context.Context, u, ready string) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(u)); err != nil {
 		t.Fatalf("opening %s: %v", u, err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](ready,
+	if err := chromedp.Do(ctx, poll[chromedp.Void](ready,
 		chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
 		t.Fatalf("%s: waiting for %s: %v", u, ready, err)
 	}

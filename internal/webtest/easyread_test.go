@@ -70,7 +70,7 @@ func TestEasyReadingOnPhone(t *testing.T) {
 		}
 	}
 	if err := chromedp.Do(ctx, js(fmt.Sprintf(`projectmap.open('old-communities', %q)`, site)),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatal(err)
 	}
 	pop := popupText(ctx)
@@ -100,7 +100,7 @@ func TestEasyReadingOnPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, js(fmt.Sprintf(`projectmap.open('old-communities', %q)`, site)),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatal(err)
 	}
 	if pop := popupText(ctx); !strings.Contains(pop, "Rough place: we only know the town") || strings.Contains(pop, "precision") || strings.Contains(pop, "town level") {

@@ -36,6 +36,16 @@ func tap(ctx context.Context, x, y float64) error {
 	return err
 }
 
+// waitStill waits until the map has not moved for 400 ms (a pan or a
+// zoom animation moves the markers with it, so their place alone does
+// not tell that it has ended).
+func waitStill() chromedp.Action[chromedp.Void] {
+	return poll[chromedp.Void](`(() => {
+	  const m = projectmap.map, c = m.getCenter(), k = m.getZoom() + '/' + c.lat + '/' + c.lng, now = performance.now();
+	  if (window.pmStillKey !== k) { window.pmStillKey = k; window.pmStillAt = now; return false }
+	  return now - window.pmStillAt > 400 })()`, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))
+}
+
 // popupText waits for an open popup and returns its text ("" if none opens).
 func popupText(ctx context.Context) string {
 	for range 30 {
@@ -179,9 +189,9 @@ func TestPhoneTownSite(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("pm-btn-projects")),
 		chromedp.SendKeys(chromedp.ID("pm-search"), "任韩小区"),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('#pm-results .pm-site[data-fid]')`, chromedp.WithPollingTimeout(20*time.Second)),
+		poll[chromedp.Void](`!!document.querySelector('#pm-results .pm-site[data-fid]')`, chromedp.WithPollingTimeout(20*time.Second)),
 		js(`document.querySelector('#pm-results .pm-site[data-fid]').click()`),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second)),
+		poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(20*time.Second)),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -195,12 +205,15 @@ func TestPhoneTownSite(t *testing.T) {
 	}
 	// The popup pans the map to fit: wait until the pan has ended (the
 	// drawn marker sits where the map says the point is).
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => {
+	if err := chromedp.Do(ctx, poll[chromedp.Void](fmt.Sprintf(`(() => {
 	  const map = projectmap.map, rect = map.getContainer().getBoundingClientRect(), pt = map.latLngToContainerPoint([%f, %f]);
 	  const g = [...document.querySelectorAll('.pm-samepos[data-layer="old-communities"]')].find((e) => { const r = e.getBoundingClientRect();
 	    return Math.hypot(r.left + r.width / 2 - rect.left - pt.x, r.top + r.height / 2 - rect.top - pt.y) < 2 });
 	  return !!g })()`, c[1], c[0]), chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("no shared marker drawn at 任韩小区's point: %v", err)
+	}
+	if err := chromedp.Do(ctx, waitStill()); err != nil {
+		t.Fatal(err)
 	}
 	sp, err := eval[samePlace](ctx, fmt.Sprintf(`(() => {
 	  const map = projectmap.map, ll = L.latLng(%f, %f), rect = map.getContainer().getBoundingClientRect();
@@ -219,20 +232,26 @@ func TestPhoneTownSite(t *testing.T) {
 	if sp.Count != want || sp.Others != 0 {
 		t.Errorf("at 任韩小区's point: one marker of %d sites and %d other markers, want one of %d (the API's) and none other", sp.Count, sp.Others, want)
 	}
-	if err := chromedp.Do(ctx, js(`projectmap.map.closePopup()`), chromedp.Sleep(350*time.Millisecond)); err != nil {
+	// The marker stays put with the map while it pans, so wait for the
+	// pan to end too before tapping where the marker is.
+	if err := chromedp.Do(ctx, js(`projectmap.map.closePopup()`), chromedp.Sleep(350*time.Millisecond), waitStill()); err != nil {
 		t.Fatal(err)
 	}
 	if err := tap(ctx, sp.X, sp.Y); err != nil {
 		t.Fatal(err)
 	}
-	popupText(ctx)
+	// A loaded machine may take a while to turn the tap into a click.
+	listed := poll[chromedp.Void](`document.querySelectorAll('.leaflet-popup-content .pm-samepos-site').length > 0`, chromedp.WithPollingTimeout(10*time.Second))
+	if err := chromedp.Do(ctx, listed); err != nil {
+		t.Fatalf("tapping the shared marker at %.0f,%.0f opened no list of sites (popup: %q): %v", sp.X, sp.Y, first(popupText(ctx), 80), err)
+	}
 	n, err := eval[int](ctx, `document.querySelectorAll('.leaflet-popup-content .pm-samepos-site').length`)
 	if err != nil || n != want {
 		t.Errorf("the shared marker's popup lists %d sites (%v), want %d", n, err, want)
 	}
 	// A site in the list opens its own popup.
 	if err := chromedp.Do(ctx, js(`[...document.querySelectorAll('.pm-samepos-site')].find((b) => b.textContent === '任韩小区').click()`),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop')`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Fatal(err)
 	}
 	if got := popupText(ctx); !strings.Contains(got, "任韩小区") {

@@ -66,7 +66,7 @@ func testEmbedPreview(t *testing.T, ctx context.Context) {
 	}{{"phone", 375}, {"desktop", 1000}, {"phone", 375}} {
 		err := chromedp.Do(ctx,
 			chromedp.Click(chromedp.ID("pm-embed-pv-"+c.mode)),
-			chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => {
+			poll[chromedp.Void](fmt.Sprintf(`(() => {
 			  const f = document.getElementById('pm-embed-preview'), d = f.contentDocument, r = f.getBoundingClientRect();
 			  return r.width > 0 && r.height > 0 && !!d && d.documentElement.dataset.ready === '1' && f.contentWindow.innerWidth === %v;
 			})()`, c.width), chromedp.WithPollingTimeout(30*time.Second)),
@@ -118,7 +118,7 @@ func testPageDownloads(t *testing.T, ctx context.Context, base, date string) {
 	// The links follow the date (the list is not redrawn).
 	err = chromedp.Do(ctx,
 		js(`(i => { i.value = '2024-06-30'; i.dispatchEvent(new Event('change', {bubbles: true})) })(document.getElementById('pm-date'))`),
-		chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#pm-layers a.pm-dl-link')].every((a) => a.href.includes('asof=2024-06-30'))`,
+		poll[chromedp.Void](`[...document.querySelectorAll('#pm-layers a.pm-dl-link')].every((a) => a.href.includes('asof=2024-06-30'))`,
 			chromedp.WithPollingTimeout(10*time.Second)),
 		js(`(i => { i.value = '`+date+`'; i.dispatchEvent(new Event('change', {bubbles: true})) })(document.getElementById('pm-date'))`),
 		waitIdle(),
@@ -145,7 +145,7 @@ func testPageDownloads(t *testing.T, ctx context.Context, base, date string) {
 	f := hdItems.Features[0]
 	err = chromedp.Do(ctx,
 		js(fmt.Sprintf(`window.projectmap.open('housing-delivery', %q)`, f.ID)),
-		chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup .pm-dl-project a')`, chromedp.WithPollingTimeout(30*time.Second)),
+		poll[chromedp.Void](`!!document.querySelector('.leaflet-popup .pm-dl-project a')`, chromedp.WithPollingTimeout(30*time.Second)),
 	)
 	if err != nil {
 		t.Fatalf("popup of %s: no download links: %v", f.ID, err)

@@ -38,7 +38,7 @@ func TestEmbedFromPhone(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("pm-btn-embed")),
 		chromedp.WaitVisible(chromedp.ID("pm-embed-code")),
-		chromedp.Poll[chromedp.Void](`document.getElementById('pm-embed-code').value.includes('<iframe')`, chromedp.WithPollingTimeout(30*time.Second)),
+		poll[chromedp.Void](`document.getElementById('pm-embed-code').value.includes('<iframe')`, chromedp.WithPollingTimeout(30*time.Second)),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestEmbedFromPhone(t *testing.T) {
 	want := math.Round(800 * 0.66)
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(other),
-		chromedp.Poll[chromedp.Void](fmt.Sprintf(`(() => { const f = document.querySelector('#article iframe');
+		poll[chromedp.Void](fmt.Sprintf(`(() => { const f = document.querySelector('#article iframe');
 		  return !!f && heights.includes(%v) && Math.abs(f.getBoundingClientRect().height - %v) < 0.5 })()`, want, want),
 			chromedp.WithPollingTimeout(30*time.Second)),
 	)

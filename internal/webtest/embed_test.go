@@ -73,7 +73,7 @@ func TestEmbedStory(t *testing.T) {
 		  s.value = '%d';
 		  s.dispatchEvent(new Event('change', {bubbles: true}));
 		})()`, project)),
-		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('pm-embed-code').value.includes('project=%d&')`, project),
+		poll[chromedp.Void](fmt.Sprintf(`document.getElementById('pm-embed-code').value.includes('project=%d&')`, project),
 			chromedp.WithPollingTimeout(30*time.Second)),
 	)
 	if err != nil {
@@ -166,7 +166,7 @@ func TestEmbedStory(t *testing.T) {
 	art.set(sn.Code)
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(base+"/article.html"),
-		chromedp.Poll[chromedp.Void](`(() => {
+		poll[chromedp.Void](`(() => {
 		  const f = document.querySelector('#article iframe'), d = f && f.contentDocument;
 		  return !!d && !!d.documentElement && d.documentElement.dataset.ready === '1' && d.documentElement.dataset.busy !== '1' &&
 		    d.getElementById('map').classList.contains('pm-offline');
@@ -176,7 +176,7 @@ func TestEmbedStory(t *testing.T) {
 		t.Fatalf("the article's embed did not load (or its basemap did not fail): %v\n%s", err, errs)
 	}
 	// The frame takes the height the embed reports.
-	err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`(() => {
+	err = chromedp.Do(ctx, poll[chromedp.Void](`(() => {
 	  const f = document.querySelector('#article iframe'), h = Number(f.contentDocument.documentElement.dataset.reportedHeight);
 	  return h > 0 && Math.abs(f.getBoundingClientRect().height - h) < 0.5 && heights.includes(h);
 	})()`, chromedp.WithPollingTimeout(10*time.Second)))

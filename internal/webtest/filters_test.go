@@ -86,7 +86,7 @@ func checkFiltered(t *testing.T, ctx context.Context, base, query string, wantSo
 
 // waitHash waits until the URL hash holds (or, want false, lacks) s.
 func waitHash(s string, want bool) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](fmt.Sprintf(`location.hash.includes(%q) === %v`, s, want), chromedp.WithPollingTimeout(20*time.Second))
+	return poll[chromedp.Void](fmt.Sprintf(`location.hash.includes(%q) === %v`, s, want), chromedp.WithPollingTimeout(20*time.Second))
 }
 
 func TestFiltersInBrowser(t *testing.T) {

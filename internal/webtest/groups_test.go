@@ -28,7 +28,7 @@ func testGroups(t *testing.T, ctx context.Context, base string) {
 			t.Errorf("%s: the API has no features", id)
 			continue
 		}
-		if _, err := chromedp.Run(ctx, chromedp.Poll[drawCount](
+		if _, err := chromedp.Run(ctx, poll[drawCount](
 			fmt.Sprintf(`(() => { const c = %s(%q); return c.drawn + c.clustered === %d ? c : null })()`, countJS, id, matched),
 			chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			got, _ := eval[drawCount](ctx, fmt.Sprintf(`%s(%q)`, countJS, id))

@@ -130,7 +130,7 @@ func testHonesty(t *testing.T, ctx context.Context, base string) {
 			err := chromedp.Do(ctx,
 				js(`projectmap.map.closePopup()`),
 				js(`projectmap.open('old-communities', 'old-community-lintong-renhan')`),
-				chromedp.Poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop[data-id="old-community-lintong-renhan"] .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
+				poll[chromedp.Void](`!!document.querySelector('.leaflet-popup-content .pm-pop[data-id="old-community-lintong-renhan"] .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 			)
 			if err != nil {
 				t.Fatalf("opening 任韩小区: %v", err)
@@ -151,7 +151,7 @@ func testHonesty(t *testing.T, ctx context.Context, base string) {
 			// The old-communities project's card.
 			err = chromedp.Do(ctx,
 				chromedp.Click(chromedp.CSS(`button.pm-proj[data-project="15"]`)),
-				chromedp.Poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
+				poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 				waitIdle(),
 			)
 			if err != nil {

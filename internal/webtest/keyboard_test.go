@@ -66,7 +66,7 @@ func tabUntil(t *testing.T, ctx context.Context, step, cond string, max int) {
 }
 
 func waitJS(ctx context.Context, cond string) error {
-	return chromedp.Do(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+	return chromedp.Do(ctx, poll[chromedp.Void](cond, chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
 }
 
 const markerSel = `.pm-feature[role="button"]`

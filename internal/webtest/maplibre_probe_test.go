@@ -66,7 +66,7 @@ func checkProbeSymbols(t *testing.T, ctx context.Context) {
 	if _, err := eval[any](ctx, fmt.Sprintf("%s(%s, %s)", mlProbeJS, arg, cellArg)); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`window.probed`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+	if err := chromedp.Do(ctx, poll[chromedp.Void](`window.probed`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatal(err)
 	}
 	for i, status := range statuses {

@@ -215,7 +215,7 @@ func openPictureDialog(ctx context.Context) error {
 func makePicture(ctx context.Context) error {
 	return chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("pm-pic-make")),
-		chromedp.Poll[chromedp.Void](`!document.getElementById('pm-pic-dlg').hasAttribute('aria-busy')`,
+		poll[chromedp.Void](`!document.getElementById('pm-pic-dlg').hasAttribute('aria-busy')`,
 			chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)),
 	)
 }
@@ -428,7 +428,7 @@ func testPicture(t *testing.T, ctx context.Context, base string) {
 
 	// Escape closes the dialog.
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape),
-		chromedp.Poll[chromedp.Void](`document.getElementById('pm-pic-dlg').hidden && document.activeElement.id === 'pm-btn-pic'`,
+		poll[chromedp.Void](`document.getElementById('pm-pic-dlg').hidden && document.activeElement.id === 'pm-btn-pic'`,
 			chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Errorf("Escape: the picture dialog stays open or the focus is lost: %v", err)
 	}

@@ -130,7 +130,7 @@ func openPopup(ctx context.Context, layer, id string) (string, error) {
 	err := chromedp.Do(ctx,
 		js(`projectmap.map.closePopup()`),
 		js(fmt.Sprintf(`projectmap.open(%q, %q)`, layer, id)),
-		chromedp.Poll[chromedp.Void](fmt.Sprintf(`!!document.querySelector('.leaflet-popup-content .pm-pop[data-layer=%q][data-id=%q] .pm-history[data-loaded]')`, layer, id),
+		poll[chromedp.Void](fmt.Sprintf(`!!document.querySelector('.leaflet-popup-content .pm-pop[data-layer=%q][data-id=%q] .pm-history[data-loaded]')`, layer, id),
 			chromedp.WithPollingTimeout(30*time.Second)),
 	)
 	if err != nil {
@@ -241,7 +241,7 @@ func TestReportsInBrowser(t *testing.T) {
 		// the history.
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`button.pm-proj[data-project="%d"]`, lineProject))),
-			chromedp.Poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
+			poll[chromedp.Void](`!!document.querySelector('#pm-card .pm-history[data-loaded]')`, chromedp.WithPollingTimeout(30*time.Second)),
 			waitIdle(),
 		)
 		if err != nil {

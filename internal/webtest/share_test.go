@@ -23,7 +23,7 @@ func testShare(t *testing.T, ctx context.Context, base string) {
 	}
 	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("pm-btn-share")),
-		chromedp.Poll[chromedp.Void](`document.getElementById('pm-share-status').textContent !== ''`,
+		poll[chromedp.Void](`document.getElementById('pm-share-status').textContent !== ''`,
 			chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil {
 		t.Fatalf("pressing 分享: %v", err)
