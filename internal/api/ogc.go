@@ -96,7 +96,7 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 	}
 	doc := collectionDoc{
 		ID: info.ID, Title: info.Title, TitleEN: info.TitleEN, Description: info.Description, DescriptionEN: info.DescriptionEN,
-		Project: info.Project, Category: info.Category, Features: info.Count,
+		Project: info.Project, Features: info.Count,
 		ItemType: "feature", GeometryType: info.GeometryType, Group: info.Group, CRS: []string{crs84},
 		Links: []link{
 			{b + "/ogc/collections/" + info.ID + suffix, "self", mediaJSON, info.TitleEN},
@@ -104,13 +104,7 @@ func (s *server) collectionDoc(c echo.Context, p domain.Plan, info domain.LayerI
 			{b + "/ogc/collections/" + info.ID + "/tiles" + suffix, relTilesets, mediaJSON, info.TitleEN + " (vector tiles)"},
 		},
 	}
-	if doc.Category == 0 {
-		for _, pr := range p.Projects {
-			if pr.Number == info.Project {
-				doc.Category = pr.Category
-			}
-		}
-	}
+	doc.Category = layerCategory(p, info)
 	if info.Count > 0 {
 		doc.Extent = &extent{}
 		doc.Extent.Spatial.CRS = crs84
@@ -204,15 +198,11 @@ func (s *server) parseItems(c echo.Context, p domain.Plan) (itemsQuery, error) {
 	if sq.Project, err = parseProject(q, p); err != nil {
 		return iq, err
 	}
-	if q.Get("district") != "" {
-		districts, zones, err := s.cityDistricts(c.Request().Context(), p)
-		if err != nil {
-			return iq, err
-		}
-		if sq.District, err = parseDistrict(q, p, districts, zones); err != nil {
-			return iq, err
-		}
+	d, err := s.districtFilter(c.Request().Context(), q, p)
+	if err != nil {
+		return iq, err
 	}
+	sq.District = d.Code
 	if sq.Status, err = parseStatus(q); err != nil {
 		return iq, err
 	}

@@ -233,24 +233,28 @@ func parseProject(q url.Values, p domain.Plan) (int, error) {
 	return 0, domain.Invalid("project", "plan %s has no project %d (1–%d)", p.ID, n, len(p.Projects))
 }
 
+// districtPick is the district or zone a district= names: its adcode or
+// zone id, and its names.
+type districtPick struct{ Code, Name, NameEN string }
+
 // parseDistrict accepts an adcode, a zone id, or a district or zone name
 // in Chinese or English, of plan p's city (districts and zones), and
-// returns the adcode or zone id. Another city's district is refused, not
-// answered with nothing.
-func parseDistrict(q url.Values, p domain.Plan, districts []domain.District, zones []domain.Zone) (string, error) {
+// returns the one it names (zero for none). Another city's district is
+// refused, not answered with nothing.
+func parseDistrict(q url.Values, p domain.Plan, districts []domain.District, zones []domain.Zone) (districtPick, error) {
 	v := strings.TrimSpace(q.Get("district"))
 	if v == "" {
-		return "", nil
+		return districtPick{}, nil
 	}
 	for _, d := range districts {
 		if v == d.Adcode || v == d.Name || strings.EqualFold(v, d.NameEN) || v == strings.TrimRight(d.Name, "区县") {
-			return d.Adcode, nil
+			return districtPick{d.Adcode, d.Name, d.NameEN}, nil
 		}
 	}
 	for _, z := range zones {
 		if v == z.ID || v == z.Name || strings.EqualFold(v, z.NameEN) {
-			return z.ID, nil
+			return districtPick{z.ID, z.Name, z.NameEN}, nil
 		}
 	}
-	return "", domain.Invalid("district", "%q is not a district adcode, zone id or name of %s (plan %s)", v, p.CityEN, p.ID)
+	return districtPick{}, domain.Invalid("district", "%q is not a district adcode, zone id or name of %s (plan %s)", v, p.CityEN, p.ID)
 }

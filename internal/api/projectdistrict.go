@@ -51,13 +51,9 @@ func (s *server) districtProjects(ctx context.Context, p domain.Plan, v string) 
 	if v == "" {
 		return nil, nil
 	}
-	districts, zones, err := s.cityDistricts(ctx, p)
+	d, err := s.districtFilter(ctx, url.Values{"district": {v}}, p)
 	if err != nil {
 		return nil, err
 	}
-	d, err := parseDistrict(url.Values{"district": {v}}, p, districts, zones)
-	if err != nil {
-		return nil, err
-	}
-	return s.projectsIn(ctx, p, d)
+	return s.projectsIn(ctx, p, d.Code)
 }

@@ -161,7 +161,7 @@ func (s *server) rasterTile(c echo.Context) error {
 	if len(hit) == 0 {
 		return c.Blob(200, "image/png", emptyTiles[scale])
 	}
-	feats, err := s.rasterFeatures(c, p, hit, box, asof, 0, "")
+	feats, err := s.rasterFeatures(c, p, hit, box, asof, siteFilter{})
 	if err != nil {
 		return err
 	}
@@ -192,15 +192,23 @@ func (s *server) rasterTile(c echo.Context) error {
 // on asof; project, when not 0, keeps that project's sites only, and
 // status, when set, the sites of that status (as the map's filter: base
 // layers keep all theirs).
-func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.LayerInfo, box orb.Bound, asof domain.Date, project int, status domain.TrackingStatus) ([]render.Feature, error) {
+// siteFilter is what a picture keeps of the project layers' sites, as
+// the page's filters do (base layers are drawn whole).
+type siteFilter struct {
+	project  int
+	status   domain.TrackingStatus
+	district string // an adcode or a zone id
+}
+
+func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.LayerInfo, box orb.Bound, asof domain.Date, keep siteFilter) ([]render.Feature, error) {
 	ctx := c.Request().Context()
 	look := newLookup(p, nil, nil)
 	var out []render.Feature
 	for _, l := range layers {
 		bb := box
-		sq := domain.SiteQuery{Plan: p.ID, Layer: l.ID, BBox: &bb, AsOf: asof, Project: project}
+		sq := domain.SiteQuery{Plan: p.ID, Layer: l.ID, BBox: &bb, AsOf: asof, Project: keep.project}
 		if l.Project != 0 {
-			sq.Status = status
+			sq.Status, sq.District = keep.status, keep.district
 		}
 		page, err := s.cfg.Store.Sites(ctx, sq)
 		if err != nil {

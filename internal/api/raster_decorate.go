@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/color"
@@ -58,8 +59,15 @@ func decorate(cv *render.Canvas, fonts *render.Fonts, fs []render.Feature, v sta
 	if lang == "en" {
 		lines[1] = "Statuses as reported"
 	}
-	if v.status != "" {
-		st := symbology.Of(v.status)
+	if d := v.district; d.Code != "" {
+		if lang == "en" {
+			lines = append(lines, "Only in: "+cmp.Or(d.NameEN, d.Name))
+		} else {
+			lines = append(lines, "仅限："+d.Name)
+		}
+	}
+	if v.keep.status != "" {
+		st := symbology.Of(v.keep.status)
 		if lang == "en" {
 			lines = append(lines, "Showing only: "+st.LabelEN)
 		} else {

@@ -44,8 +44,9 @@ type staticView struct {
 	w, h, scale int
 	zoom        float64
 	center      orb.Point
-	legend      bool                  // the statuses' legend (the data date is always shown)
-	status      domain.TrackingStatus // the sites of this status only, if set
+	legend      bool         // the statuses' legend (the data date is always shown)
+	keep        siteFilter   // the project layers' sites drawn
+	district    districtPick // keep.district's names, for the caption
 }
 
 func parseSize(q map[string][]string) (int, int, int, error) {
@@ -93,7 +94,7 @@ func (s *server) staticMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "legend", "status", "v"); err != nil {
+	if err := checkParams(q, "plan", "asof", "bbox", "center", "zoom", "project", "size", "scale", "lang", "title", "legend", "status", "district", "v"); err != nil {
 		return err
 	}
 	name := c.Param("layers")
@@ -131,8 +132,13 @@ func (s *server) staticMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	district, err := s.districtFilter(c.Request().Context(), q, p)
+	if err != nil {
+		return err
+	}
 	var view staticView
-	view.w, view.h, view.scale, view.legend, view.status = w, h, scale, legend, status
+	view.w, view.h, view.scale, view.legend, view.district = w, h, scale, legend, district
+	view.keep = siteFilter{project: project, status: status, district: district.Code}
 	n := 0
 	for _, k := range []string{"bbox", "center", "project"} {
 		if q.Get(k) != "" {
@@ -169,7 +175,7 @@ func (s *server) staticMap(c echo.Context) error {
 		view.center, view.zoom = orb.Point{v[0], v[1]}, z
 	default:
 		world := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
-		fs, err := s.rasterFeatures(c, p, layers, world, asof, project, status)
+		fs, err := s.rasterFeatures(c, p, layers, world, asof, view.keep)
 		if err != nil {
 			return err
 		}
@@ -200,7 +206,7 @@ func (s *server) staticMap(c echo.Context) error {
 		return err
 	}
 	defer release()
-	img, err := s.drawStatic(c, p, layers, view, asof, project, title, lang)
+	img, err := s.drawStatic(c, p, layers, view, asof, title, lang)
 	if err != nil {
 		return err
 	}
@@ -231,7 +237,7 @@ func layerTitle(layers []domain.LayerInfo, lang string) string {
 	return strings.Join(names, sep)
 }
 
-func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.LayerInfo, v staticView, asof domain.Date, project int, title, lang string) (*image.RGBA, error) {
+func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.LayerInfo, v staticView, asof domain.Date, title, lang string) (*image.RGBA, error) {
 	sc := float64(v.scale)
 	cw := render.World(v.center, v.zoom)
 	origin := orb.Point{cw[0] - float64(v.w)/2, cw[1] - float64(v.h)/2}
@@ -266,7 +272,7 @@ func (s *server) drawStatic(c echo.Context, p domain.Plan, layers []domain.Layer
 		polys = append(polys, asPolygons(d.Geometry)...)
 	}
 	drawDistricts(cv, polys, sc)
-	fs, err := s.rasterFeatures(c, p, layers, box, asof, project, v.status)
+	fs, err := s.rasterFeatures(c, p, layers, box, asof, v.keep)
 	if err != nil {
 		return nil, err
 	}

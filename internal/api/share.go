@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -26,8 +27,8 @@ const maxShareTitle = 80
 const shareW, shareH = 1200, 630
 
 // shareState is a map view as its URL carries it (web/src/state.js):
-// map=z/lat/lng, layers, date, project, status, plan and lang; and the
-// card's own title=.
+// map=z/lat/lng, layers, date, project, the filters cat, district and
+// status, plan, basemap, easy and lang; and the card's own title=.
 type shareState struct {
 	plan         domain.Plan
 	planParam    string
@@ -38,6 +39,10 @@ type shareState struct {
 	date         domain.Date
 	project      int
 	status, lang string
+	cat          int
+	district     districtPick
+	basemap      string // a configured basemap's id; another is dropped
+	easy         bool
 	layersGiven  bool
 	mapGiven     bool
 	projectTitle string
@@ -53,7 +58,7 @@ func (s *server) share(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(q, "map", "layers", "date", "project", "status", "plan", "lang", "title"); err != nil {
+	if err := checkParams(q, "map", "layers", "date", "project", "cat", "district", "status", "plan", "basemap", "easy", "lang", "title"); err != nil {
 		return err
 	}
 	st, err := s.shareState(c, q)
@@ -117,12 +122,46 @@ func (s *server) shareState(c echo.Context, q url.Values) (shareState, error) {
 		return st, err
 	}
 	st.status = string(status)
+	if err := s.readShareFilters(ctx, q, &st); err != nil {
+		return st, err
+	}
 	infos, err := s.cfg.Store.Layers(ctx, p.ID)
 	if err != nil {
 		return st, err
 	}
-	st.drawn, err = st.readLayers(q, infos)
+	drawn, err := st.readLayers(q, infos)
+	for _, l := range drawn {
+		if inCategory(st.plan, l, st.cat) {
+			st.drawn = append(st.drawn, l)
+		}
+	}
 	return st, err
+}
+
+// readShareFilters reads cat, district, basemap and easy. A basemap the
+// server no longer offers is dropped, so that an old link still opens
+// (on the default basemap).
+func (s *server) readShareFilters(ctx context.Context, q url.Values, st *shareState) error {
+	var err error
+	if st.cat, err = parseCategory(q, st.plan); err != nil {
+		return err
+	}
+	if st.district, err = s.districtFilter(ctx, q, st.plan); err != nil {
+		return err
+	}
+	switch v := q.Get("easy"); v {
+	case "":
+	case "1":
+		st.easy = true
+	default:
+		return domain.Invalid("easy", "%q must be 1 (the easy-reading mode) or absent", v)
+	}
+	for _, b := range s.cfg.basemaps() {
+		if b.ID == q.Get("basemap") {
+			st.basemap = b.ID
+		}
+	}
+	return nil
 }
 
 // readView reads map=z/lat/lng, as the page writes it.
@@ -196,11 +235,23 @@ func (st shareState) hash() string {
 	if st.project != 0 {
 		parts = append(parts, "project="+strconv.Itoa(st.project))
 	}
+	if st.cat != 0 {
+		parts = append(parts, "cat="+strconv.Itoa(st.cat))
+	}
+	if st.district.Code != "" {
+		parts = append(parts, "district="+url.QueryEscape(st.district.Code))
+	}
 	if st.status != "" {
 		parts = append(parts, "status="+st.status)
 	}
 	if st.planParam != "" {
 		parts = append(parts, "plan="+url.QueryEscape(st.planParam))
+	}
+	if st.basemap != "" {
+		parts = append(parts, "basemap="+url.QueryEscape(st.basemap))
+	}
+	if st.easy {
+		parts = append(parts, "easy=1")
 	}
 	return strings.Join(append(parts, "lang="+st.lang), "&")
 }

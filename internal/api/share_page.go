@@ -46,6 +46,9 @@ func (s *server) sharePage(c echo.Context, st shareState) sharePage {
 	if st.status != "" {
 		img.Set("status", st.status)
 	}
+	if st.district.Code != "" {
+		img.Set("district", st.district.Code)
+	}
 	layers := "districts"
 	if len(ids) > 0 {
 		layers = strings.Join(ids, ",")

@@ -432,4 +432,41 @@ func testPicture(t *testing.T, ctx context.Context, base string) {
 			chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Errorf("Escape: the picture dialog stays open or the focus is lost: %v", err)
 	}
+	testPictureFilters(t, ctx, base, hash, downloads)
+}
+
+// testPictureFilters: the map's category and district filters reach the
+// picture, which draws what the map shows and no more.
+func testPictureFilters(t *testing.T, ctx context.Context, base, hash string, downloads <-chan download) {
+	var colls struct {
+		Collections []struct {
+			ID       string `json:"id"`
+			Category int    `json:"category"`
+		} `json:"collections"`
+	}
+	getJSON(t, base+"/ogc/collections", &colls)
+	metro := 0
+	for _, c := range colls.Collections {
+		if c.ID == "metro-lines" {
+			metro = c.Category
+		}
+	}
+	filtered := strings.Replace(hash, "&lang=zh", fmt.Sprintf("&cat=%d&district=610102&lang=zh", metro), 1)
+	if err := load(ctx, base+"/"+filtered); err != nil {
+		t.Fatal(err)
+	}
+	if err := openPictureDialog(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, setPicSize("600", "400")); err != nil {
+		t.Fatal(err)
+	}
+	if err := makePicture(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitDownload(t, downloads, 30*time.Second)
+	src, _ := eval[string](ctx, `document.getElementById('pm-pic-link').dataset.src`)
+	if !strings.Contains(src, "/static/metro-lines.png?") || !strings.Contains(src, "district=610102") {
+		t.Errorf("picture of %s: URL %q, want metro-lines alone (housing-delivery is of another category) and district=610102", filtered, src)
+	}
 }

@@ -709,7 +709,8 @@ const pictureDlg = pictureDialog({
   date: () => S.date,
   year: () => S.year,
   plan: () => S.plan,
-  layers: () => S.collections.map((c) => c.id).filter((id) => S.on.has(id)),
+  // The layers drawn: on, and in the category chosen.
+  layers: () => S.collections.map((c) => c.id).filter((id) => S.on.has(id) && isOn(id)),
   bounds: () => bms.bboxToWGS(map.getBounds().toBBoxString().split(',').map(Number)),
 })
 

@@ -43,8 +43,8 @@ export function staticSize(w, h) {
 // staticURL is the server's picture of a view: layers (ids), bounds
 // ([west, south, east, north]), size and scale, the date, the language,
 // the plan ('' for the default), a title, whether the legend shows and
-// the map's status filter ('' for none).
-export function staticURL({ layers, bounds, size, scale, date, lang, plan, title, legend, status }) {
+// the map's status and district filters ('' for none).
+export function staticURL({ layers, bounds, size, scale, date, lang, plan, title, legend, status, district }) {
   const ids = layers.length ? layers : ['districts']
   const q = new URLSearchParams()
   q.set('bbox', bounds.map((v) => v.toFixed(5)).join(','))
@@ -56,6 +56,7 @@ export function staticURL({ layers, bounds, size, scale, date, lang, plan, title
   if (title) q.set('title', title)
   if (!legend) q.set('legend', '0')
   if (status) q.set('status', status)
+  if (district) q.set('district', district)
   return `/static/${ids.map(encodeURIComponent).join(',')}.png?${q}`
 }
 

@@ -133,6 +133,7 @@ export function pictureDialog(app) {
       title: planName(app.plan()),
       legend: pic.legend,
       status: st.status,
+      district: st.district,
     })
     let blob
     try {

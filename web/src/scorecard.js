@@ -44,13 +44,3 @@ export function scorecardHTML(sc, filter) {
   h += `</p></section>`
   return h
 }
-
-// filterControlHTML is the note on the map while a filter is on, with a
-// button that shows everything again.
-export function filterControlHTML(status) {
-  return (
-    `<span class="status-${status} pm-inline-glyph">${glyph(status, false, 20)}</span>` +
-    `<span>${esc(t('filterOn')(t('scoreLabels')[status]))}</span>` +
-    `<button type="button" class="pm-linkbtn" data-filter="">${esc(t('filterClear'))}</button>`
-  )
-}
