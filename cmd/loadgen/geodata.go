@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"projectmap/geodata"
+	"projectmap/internal/geomutil"
 )
 
 // synthLayer is the layer writeSynthGeodata adds: the embedded store's
@@ -111,21 +112,11 @@ func pointIn(rng *rand.Rand, g orb.Geometry) orb.Point {
 	for {
 		p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
 		q := orb.Point{round6(p[0]), round6(p[1])}
-		if contains(g, q) && contains(g, orb.Point{q[0] - margin, q[1]}) && contains(g, orb.Point{q[0] + margin, q[1]}) &&
-			contains(g, orb.Point{q[0], q[1] - margin}) && contains(g, orb.Point{q[0], q[1] + margin}) {
+		if geomutil.Contains(g, q) && geomutil.Contains(g, orb.Point{q[0] - margin, q[1]}) && geomutil.Contains(g, orb.Point{q[0] + margin, q[1]}) &&
+			geomutil.Contains(g, orb.Point{q[0], q[1] - margin}) && geomutil.Contains(g, orb.Point{q[0], q[1] + margin}) {
 			return q
 		}
 	}
-}
-
-func contains(g orb.Geometry, p orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, p)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, p)
-	}
-	return false
 }
 
 func round6(v float64) float64 { return float64(int64(v*1e6+0.5)) / 1e6 }

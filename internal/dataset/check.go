@@ -239,7 +239,7 @@ func (c *checker) inDistrict(p *Plan, file string, s domain.Site, d *domain.Dist
 	if _, area := s.Geometry.(orb.MultiPolygon); area && s.Precision == domain.PrecisionDistrict {
 		// Drawn as the district itself (allocations): its centre suffices,
 		// and sampling every district's area again would be slow.
-		if centre, _ := planar.CentroidArea(s.Geometry); !contains(d.Geometry, centre) {
+		if centre, _ := planar.CentroidArea(s.Geometry); !geomutil.Contains(d.Geometry, centre) {
 			c.add(file, s.ID, "lies outside its district %s (%s)", d.Name, d.Adcode)
 		}
 		return
@@ -277,10 +277,10 @@ func percent(share float64) string {
 func inside(district, g orb.Geometry) bool {
 	switch g := g.(type) {
 	case orb.Point:
-		return contains(district, g)
+		return geomutil.Contains(district, g)
 	case orb.MultiPoint:
 		for _, p := range g {
-			if !contains(district, p) {
+			if !geomutil.Contains(district, p) {
 				return false
 			}
 		}

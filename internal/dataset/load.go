@@ -14,9 +14,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-	"github.com/paulmach/orb/planar"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/geomutil"
 )
 
 // Dataset is everything geodata/ holds.
@@ -445,21 +445,11 @@ func (l *loader) deriveDistrict(city string, s *domain.Site) {
 
 func districtAt(ds []domain.District, pt orb.Point) *domain.District {
 	for i := range ds {
-		if contains(ds[i].Geometry, pt) {
+		if geomutil.Contains(ds[i].Geometry, pt) {
 			return &ds[i]
 		}
 	}
 	return nil
-}
-
-func contains(g orb.Geometry, pt orb.Point) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return planar.PolygonContains(g, pt)
-	case orb.MultiPolygon:
-		return planar.MultiPolygonContains(g, pt)
-	}
-	return false
 }
 
 func (l *loader) districtSites(p *Plan, layer domain.Layer) []domain.Site {

@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"projectmap/internal/domain"
+	"projectmap/internal/geomutil"
 )
 
 // maxOutside is the share of a line's length or an area that may lie
@@ -48,7 +49,7 @@ func districtShares(districts []domain.District, g orb.Geometry) (shares []distr
 	add := func(pt orb.Point, w float64) {
 		total += w
 		for i, d := range districts {
-			if bounds[i].Contains(pt) && contains(d.Geometry, pt) {
+			if bounds[i].Contains(pt) && geomutil.Contains(d.Geometry, pt) {
 				weights[d.Adcode] += w
 				return
 			}
@@ -113,7 +114,7 @@ func sampleArea(g orb.Geometry, add func(orb.Point, float64)) {
 	for i := 0; i < nx; i++ {
 		for j := 0; j < ny; j++ {
 			pt := orb.Point{b.Min[0] + (float64(i)+0.5)*dx, b.Min[1] + (float64(j)+0.5)*dy}
-			if contains(g, pt) {
+			if geomutil.Contains(g, pt) {
 				add(pt, 1)
 				found = true
 			}
