@@ -89,13 +89,19 @@ export function iframeSnippet(o) {
 // js writes a value as JavaScript (JSON, with "<" escaped for a <script>).
 const js = (v) => JSON.stringify(v).replace(/</g, '\\u003c')
 
+// mapHost loads a map library (its .css and .js beside each other at lib)
+// and makes the element the map is drawn in, as high as the embed's ratio
+// wants at 640 px wide.
+const mapHost = (lib, id, o) =>
+  `<link rel="stylesheet" href="${lib}.css">\n` +
+  `<script src="${lib}.js"></script>\n` +
+  `<div id="${id}" style="width:100%;height:${wantedHeight(640, o.ratio)}px" role="region" aria-label="${attr(o.title)}"></div>\n`
+
 export function maplibreSnippet(o) {
   const id = frameId(styleURL(o))
   const b = o.bbox
   return (
-    `<link rel="stylesheet" href="https://unpkg.com/maplibre-gl@5/dist/maplibre-gl.css">\n` +
-    `<script src="https://unpkg.com/maplibre-gl@5/dist/maplibre-gl.js"></script>\n` +
-    `<div id="${id}" style="width:100%;height:${wantedHeight(640, o.ratio)}px" role="region" aria-label="${attr(o.title)}"></div>\n` +
+    mapHost('https://unpkg.com/maplibre-gl@5/dist/maplibre-gl', id, o) +
     `<script>\nnew maplibregl.Map({\n  container: ${js(id)},\n  style: ${js(styleURL(o))},\n` +
     (b ? `  bounds: [[${b[0]}, ${b[1]}], [${b[2]}, ${b[3]}]],\n` : '') +
     `  attributionControl: { compact: true },\n}).addControl(new maplibregl.NavigationControl())\n</script>`
@@ -106,9 +112,7 @@ export function leafletSnippet(o) {
   const id = frameId(tilesURL(o))
   const b = o.bbox
   return (
-    `<link rel="stylesheet" href="https://unpkg.com/leaflet@1.9.4/dist/leaflet.css">\n` +
-    `<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"></script>\n` +
-    `<div id="${id}" style="width:100%;height:${wantedHeight(640, o.ratio)}px" role="region" aria-label="${attr(o.title)}"></div>\n` +
+    mapHost('https://unpkg.com/leaflet@1.9.4/dist/leaflet', id, o) +
     `<script>\nvar map = L.map(${js(id)})\n` +
     (b ? `map.fitBounds([[${b[1]}, ${b[0]}], [${b[3]}, ${b[2]}]])\n` : `map.setView([34.26, 108.94], 10)\n`) +
     (o.basemap && o.basemap.url ? `L.tileLayer(${js(o.basemap.url)}, { maxZoom: 19, ${o.basemap.subdomains ? `subdomains: ${js(o.basemap.subdomains)}, ` : ''}attribution: ${js([o.basemap.attribution, o.basemap.approval].filter(Boolean).join(' · '))} }).addTo(map)\n` : '') +
