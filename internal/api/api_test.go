@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -440,23 +438,7 @@ func TestGolden(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				r := get(t, srv, tt.path)
-				var pretty bytes.Buffer
-				if err := json.Indent(&pretty, bytes.ReplaceAll(r.body, []byte(srv.URL), []byte("http://projectmap.test")), "", "  "); err != nil {
-					t.Fatal(err)
-				}
-				file := filepath.Join("testdata", tt.name+".golden.json")
-				if *update {
-					if err := os.WriteFile(file, pretty.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), pretty.String()); diff != "" {
-					t.Errorf("response differs from %s (-want +got):\n%s", file, diff)
-				}
+				matchJSONGolden(t, tt.name+".golden.json", r.body, srv.URL, "")
 			})
 		}
 	})

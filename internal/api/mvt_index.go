@@ -136,10 +136,7 @@ func newPointLayer(look *lookup, page domain.SitePage, asof domain.Date) *pointL
 		if site.Geometry == nil || !site.Located() {
 			continue
 		}
-		var r *domain.Report
-		if i < len(page.Reports) {
-			r = page.Reports[i]
-		}
+		r := reportAt(page, i)
 		st := siteStatus(look, site, r, asof)
 		if g, isPoint := site.Geometry.(orb.Point); isPoint {
 			pts = append(pts, tiles.Point{At: g, Class: statusClass(st), Ref: len(pl.sites)})

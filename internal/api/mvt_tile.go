@@ -62,10 +62,7 @@ func (s *server) layerTile(ctx context.Context, p domain.Plan, l domain.LayerInf
 			if g == nil {
 				continue
 			}
-			var r *domain.Report
-			if i < len(page.Reports) {
-				r = page.Reports[i]
-			}
+			r := reportAt(page, i)
 			ts := tileSite{site: site, status: siteStatus(look, site, r, asof), report: r}
 			cut = append(cut, ts)
 			geoms = append(geoms, tiles.Feature{Geometry: g, Props: tileProps(ts)})

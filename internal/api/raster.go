@@ -218,10 +218,7 @@ func (s *server) rasterFeatures(c echo.Context, p domain.Plan, layers []domain.L
 			if site.Geometry == nil || !site.Located() {
 				continue
 			}
-			var r *domain.Report
-			if i < len(page.Reports) {
-				r = page.Reports[i]
-			}
+			r := reportAt(page, i)
 			out = append(out, render.Feature{Geometry: site.Geometry, Status: siteStatus(look, site, r, asof),
 				Approx: symbology.Approximate(site.Precision), Reference: l.Project == 0})
 		}

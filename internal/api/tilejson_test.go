@@ -20,8 +20,8 @@ import (
 const tileDocLayers = "schools,metro-lines,districts"
 
 // matchJSONGolden compares a JSON body, pretty-printed, with the server's
-// URL and the state version replaced, with testdata/tiles/name; -update
-// rewrites it. Both stores share one golden: they describe alike.
+// URL and the state version (if given) replaced, with testdata/name;
+// -update rewrites it. Both stores share one golden: they describe alike.
 func matchJSONGolden(t *testing.T, name string, body []byte, srvURL, version string) {
 	t.Helper()
 	body = bytes.ReplaceAll(body, []byte(srvURL), []byte("http://projectmap.test"))
@@ -33,7 +33,7 @@ func matchJSONGolden(t *testing.T, name string, body []byte, srvURL, version str
 	if err := json.Indent(&pretty, body, "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join("testdata", "tiles", name)
+	file := filepath.Join("testdata", name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 			t.Fatal(err)
@@ -81,7 +81,7 @@ func TestTileJSON(t *testing.T) {
 				if strings.HasPrefix(c.golden, "tilejson") {
 					checkTileJSON(t, c.path, decode[tileJSON](t, r), version)
 				}
-				matchJSONGolden(t, c.golden, r.body, srv.URL, version)
+				matchJSONGolden(t, filepath.Join("tiles", c.golden), r.body, srv.URL, version)
 			}
 		})
 	}
